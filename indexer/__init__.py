@@ -1,0 +1,1 @@
+"""seedsearch indexer: clean scraped news pages, index them with Whoosh, search them."""

@@ -1,0 +1,29 @@
+"""The clean document: what the cleaner produces and the index stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of the page the cleaner dropped, and why."""
+
+    text: str
+    reason: str
+
+
+@dataclass
+class Document:
+    """A cleaned article. `text` holds the kept paragraphs, one per line."""
+
+    id: str
+    source: str
+    title: str | None
+    date: str | None
+    text: str
+    removed: list[Removed] = field(default_factory=list)
+
+
+class Skip(Exception):
+    """A file that cannot become a document; the message says why."""
