@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -27,3 +28,8 @@ class Document:
 
 class Skip(Exception):
     """A file that cannot become a document; the message says why."""
+
+
+def doc_id(source: str) -> str:
+    """A stable, URL-safe id for a corpus-relative path."""
+    return hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
