@@ -1,0 +1,77 @@
+"""Read-only access to the live index generation, for long-running readers such as the web app."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from . import generations as gens
+
+
+class IndexMissing(Exception):
+    """There is no built index in the folder yet."""
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    generation: str
+    doc_count: int
+    built_at: str | None
+
+
+class _Generation:
+    """One opened generation: its Whoosh index and facts, shared by every thread."""
+
+    def __init__(self, index_dir: Path, name: str):
+        self.name = name
+        self.index = whoosh_index.open_dir(str(index_dir / name))
+        try:
+            built_at = gens.read_manifest(index_dir / name).get("built_at")
+        except (OSError, ValueError):
+            built_at = None
+        self.info = IndexInfo(name, self.index.doc_count(), built_at)
+
+
+class LiveIndex:
+    """Keeps searchers open on the live generation and moves to a new one when it appears.
+
+    Whoosh searchers hold file positions, so each thread gets its own; opening one per
+    request would cost far more than the search itself.
+    """
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._generation: _Generation | None = None
+        self._local = threading.local()
+
+    def _current(self) -> _Generation:
+        name = gens.read_pointer(self.index_dir)
+        if name is None:
+            if self._generation is not None:
+                # The pointer vanished (folder wiped?): keep serving what is open.
+                return self._generation
+            raise IndexMissing(f"no index in {self.index_dir}; run 'seedsearch index'")
+        generation = self._generation
+        if generation is None or generation.name != name:
+            with self._lock:
+                if self._generation is None or self._generation.name != name:
+                    self._generation = _Generation(self.index_dir, name)
+                generation = self._generation
+        return generation
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher on the live generation (do not close it)."""
+        generation = self._current()
+        local = self._local
+        if getattr(local, "name", None) != generation.name:
+            local.searcher = generation.index.searcher()
+            local.name = generation.name
+        return local.searcher
+
+    def info(self) -> IndexInfo:
+        return self._current().info
