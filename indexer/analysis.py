@@ -70,6 +70,14 @@ class NltkTokenizer(Tokenizer):
     def __eq__(self, other):
         return self.__class__ is other.__class__ and self.pattern == other.pattern
 
+    # Whoosh pickles the schema into every index. NLTK's compiled pattern carries a
+    # module-level sentinel that does not survive unpickling, so only the pattern is kept.
+    def __getstate__(self):
+        return {"pattern": self.pattern}
+
+    def __setstate__(self, state):
+        self.__init__(state["pattern"])
+
     def __call__(
         self,
         value,
