@@ -1,0 +1,297 @@
+"""Build the index: clean what changed in the corpus, write a new generation, switch to it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import CLEAR
+
+from . import generations as gens
+from .clean import clean_bytes, line_keys
+from .document import Document, Skip, doc_id
+from .schema import build_schema, document_fields
+
+SUPPORTED = (".txt", ".html", ".htm")
+# Below this many files a process pool costs more to start than it saves.
+POOL_MIN_FILES = 400
+# A short line found in this many documents is site chrome, not article text.
+REPEAT_MIN_DOCS = 3
+
+
+class BuildError(Exception):
+    """The build could not produce a usable index; the live one is untouched."""
+
+
+@dataclass
+class BuildReport:
+    generation: str
+    indexed: int
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    full: bool = True
+
+    def summary(self) -> dict:
+        return {
+            "generation": self.generation,
+            "documents": self.indexed,
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+            "full": self.full,
+        }
+
+
+@dataclass
+class FileState:
+    """What the manifest remembers of one corpus file, to notice changes cheaply."""
+
+    size: int
+    mtime_ns: int
+    sha1: str
+    keys: list[str]
+    skip: str | None = None
+
+
+def scan_corpus(corpus_dir: Path) -> dict[str, os.stat_result]:
+    """Every visible regular file below the corpus folder, by corpus-relative path."""
+    if not corpus_dir.is_dir():
+        raise BuildError(f"corpus folder not found: {corpus_dir}")
+    found = {}
+    for root, dirs, files in os.walk(corpus_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = Path(root, name)
+            if path.is_symlink() or not path.is_file():
+                continue
+            found[path.relative_to(corpus_dir).as_posix()] = path.stat()
+    return found
+
+
+def _fingerprint(args: tuple[str, str]) -> tuple[str, str, list[str]]:
+    """(source, sha1, chrome-candidate line keys) of one file; runs in a worker process."""
+    path, source = args
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return source, "", []
+    return source, hashlib.sha1(data).hexdigest(), sorted(line_keys(data, source))
+
+
+def _clean(args: tuple[str, str, frozenset[str]]) -> tuple[str, Document | str]:
+    """(source, Document or skip reason); runs in a worker process."""
+    path, source, repeated = args
+    try:
+        return source, clean_bytes(Path(path).read_bytes(), source, repeated=repeated)
+    except Skip as skip:
+        return source, str(skip) or "skipped"
+    except OSError as exc:
+        return source, f"unreadable: {exc.strerror or exc}"
+
+
+def _parallel_map(fn: Callable, items: list, pool: ProcessPoolExecutor | None) -> Iterator:
+    if pool is None:
+        return map(fn, items)
+    return pool.map(fn, items, chunksize=max(1, min(256, len(items) // 16)))
+
+
+def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState]]:
+    live = gens.read_pointer(index_dir)
+    if not live:
+        return None, {}
+    try:
+        raw = gens.read_manifest(index_dir / live)
+    except (OSError, ValueError):
+        return None, {}
+    return live, {source: FileState(**state) for source, state in raw["files"].items()}
+
+
+def _repeated(states: dict[str, FileState]) -> frozenset[str]:
+    counts = Counter(key for state in states.values() for key in state.keys)
+    return frozenset(key for key, n in counts.items() if n >= REPEAT_MIN_DOCS)
+
+
+@dataclass
+class Plan:
+    """What a build must do: the new file states and which sources to (re)clean or drop."""
+
+    states: dict[str, FileState]
+    to_clean: list[str]
+    to_drop: list[str]
+    repeated: frozenset[str]
+
+
+def _same_stat(state: FileState | None, st: os.stat_result) -> bool:
+    return state is not None and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns)
+
+
+def _plan(corpus_dir: Path, on_disk: dict, old: dict[str, FileState], pool) -> Plan:
+    states = {s: old[s] for s, st in on_disk.items() if _same_stat(old.get(s), st)}
+    to_scan = [s for s in on_disk if s not in states]
+    touched = set()
+    for source, sha1, keys in _parallel_map(
+        _fingerprint, [(str(corpus_dir / s), s) for s in to_scan], pool
+    ):
+        st = on_disk[source]
+        same = source in old and old[source].sha1 == sha1
+        # Touched but identical content keeps its old verdict; only the stat is refreshed.
+        states[source] = FileState(
+            st.st_size, st.st_mtime_ns, sha1, keys, old[source].skip if same else None
+        )
+        if not same:
+            touched.add(source)
+
+    # A line that starts or stops repeating across documents changes how every
+    # document holding it is cleaned, so those documents are cleaned again too.
+    repeated = _repeated(states)
+    flipped = repeated ^ _repeated(old)
+    redo = touched | {s for s, st in states.items() if flipped.intersection(st.keys)}
+    for source in redo:
+        states[source].skip = None
+        if not source.lower().endswith(SUPPORTED):
+            states[source].skip = "unsupported file type (expected .txt, .html or .htm)"
+    to_clean = sorted(s for s in redo if states[s].skip is None)
+    gone = set(old) - set(on_disk)
+    to_drop = sorted(s for s in gone | (redo & set(old)) if old[s].skip is None)
+    return Plan(states, to_clean, to_drop, repeated)
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    full: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Bring the index up to date with the corpus; incremental unless `full`."""
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    with gens.build_lock(index_dir):
+        gens.sweep(index_dir)
+        live, old = (None, {}) if full else _load_manifest(index_dir)
+        on_disk = scan_corpus(corpus_dir)
+        changed = sum(1 for s, st in on_disk.items() if not _same_stat(old.get(s), st))
+        workers = os.cpu_count() or 1
+        pool = ProcessPoolExecutor(workers) if workers > 1 and changed >= POOL_MIN_FILES else None
+        try:
+            plan = _plan(corpus_dir, on_disk, old, pool)
+            if live and not plan.to_clean and not plan.to_drop and plan.states.keys() == old.keys():
+                report = BuildReport(live, len(old) - _skipped(old), full=False)
+                report.skipped = {s: st.skip for s, st in sorted(old.items()) if st.skip}
+            else:
+                report = _write(corpus_dir, index_dir, live, old, plan, pool, progress)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+        gens.sweep(index_dir)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _skipped(states: dict[str, FileState]) -> int:
+    return sum(1 for st in states.values() if st.skip)
+
+
+def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> BuildReport:
+    """Write the planned changes into a new generation and make it live."""
+    name = gens.next_generation(index_dir)
+    work = index_dir / f"{gens.TMP_PREFIX}{name}"
+    if live:
+        # Whoosh never rewrites a finished file, so hard links make the copy nearly free.
+        shutil.copytree(index_dir / live, work, copy_function=os.link)
+        ix = whoosh_index.open_dir(str(work))
+    else:
+        work.mkdir()
+        ix = whoosh_index.create_in(str(work), build_schema())
+    report = BuildReport(generation=name, indexed=0, full=live is None)
+    states = plan.states
+    writer = ix.writer(limitmb=256)
+    try:
+        for source in plan.to_drop:
+            writer.delete_by_term("id", doc_id(source))
+        report.deleted = sum(1 for s in plan.to_drop if s not in states)
+        jobs = [(str(corpus_dir / s), s, plan.repeated) for s in plan.to_clean]
+        for done, (source, result) in enumerate(_parallel_map(_clean, jobs, pool), 1):
+            if isinstance(result, Document):
+                writer.add_document(**document_fields(result))
+                was_indexed = source in old and old[source].skip is None
+                report.updated += was_indexed
+                report.added += not was_indexed
+            else:
+                states[source].skip = result
+            if progress:
+                progress(done, len(jobs))
+        writer.commit(mergetype=CLEAR if live is None else None)
+    except BaseException:
+        writer.cancel()
+        raise
+
+    report.skipped = {s: st.skip for s, st in sorted(states.items()) if st.skip}
+    report.indexed = len(states) - len(report.skipped)
+    if report.indexed == 0:
+        raise BuildError(f"no document could be indexed from {corpus_dir}; the live index is kept")
+    count = ix.doc_count()
+    if count != report.indexed:
+        raise BuildError(f"index holds {count} documents, expected {report.indexed}")
+    manifest = {
+        "version": 1,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "corpus": str(corpus_dir),
+        "files": {s: vars(st) for s, st in sorted(states.items())},
+    }
+    (work / gens.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    gens.publish(index_dir, work, name)
+    return report
+
+
+@dataclass
+class CheckReport:
+    missing: list[str]
+    stale: list[str]
+    extra: list[str]
+    index_count: int
+    manifest_count: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra) and (
+            self.index_count == self.manifest_count
+        )
+
+
+def check_index(corpus_dir: Path, index_dir: Path) -> CheckReport:
+    """Compare the live index with the corpus: missing, stale and extra documents."""
+    live, states = _load_manifest(Path(index_dir))
+    if not live:
+        raise BuildError(f"no index in {index_dir}; run 'seedsearch index' first")
+    on_disk = scan_corpus(Path(corpus_dir))
+    missing, stale = [], []
+    for source, st in sorted(on_disk.items()):
+        known = states.get(source)
+        if known is None:
+            missing.append(source)
+        elif (known.size, known.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            _, sha1, _ = _fingerprint((str(Path(corpus_dir) / source), source))
+            if sha1 != known.sha1:
+                stale.append(source)
+    extra = sorted(set(states) - set(on_disk))
+    index_count = whoosh_index.open_dir(str(Path(index_dir) / live)).doc_count()
+    indexed = sum(1 for st in states.values() if st.skip is None)
+    return CheckReport(missing, stale, extra, index_count, indexed)

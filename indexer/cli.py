@@ -1,0 +1,209 @@
+"""The `seedsearch` command line: index, clean and search (the web app adds `serve`)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from . import generations as gens
+from .build import BuildError, build_index, check_index
+from .config import Config, ConfigError, load_config
+from .document import Skip
+from .live import IndexMissing, LiveIndex
+from .search import BadRequest, parse_request, search
+
+MARK_RE = re.compile(r"</?mark>")
+
+
+class Progress:
+    """A one-line progress bar on a terminal, a few plain log lines elsewhere."""
+
+    def __init__(self, stream, tty: bool):
+        self.stream, self.tty = stream, tty
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        interval = 0.2 if self.tty else 5.0
+        if done < total and now - self.last < interval:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-9)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0.0
+        if self.tty:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\r[{bar}] {done}/{total} docs  {rate:,.0f}/s  {left:,.0f}s left ")
+            if done == total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"cleaned and indexed {done}/{total} ({rate:,.0f}/s)\n")
+        self.stream.flush()
+
+
+def _config(ctx: click.Context) -> Config:
+    return ctx.find_object(Config)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="SEEDSEARCH_CONFIG",
+    help="Config file (default: ./config.toml or the nearest parent's; else built-in defaults).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Clean, index and search scraped news pages."""
+    try:
+        ctx.obj = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), help="Corpus folder.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder.")
+@click.option("--full", is_flag=True, help="Rebuild everything instead of only what changed.")
+@click.option(
+    "--check", is_flag=True, help="Compare the index with the corpus; exit 1 on mismatch."
+)
+@click.option("--rollback", is_flag=True, help="Make the previous index generation live again.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@click.pass_context
+def index(ctx, corpus, index_dir, full, check, rollback, quiet, as_json):
+    """Clean the corpus and build (or update) the search index."""
+    config = _config(ctx).with_paths(corpus, index_dir)
+    try:
+        if rollback:
+            with gens.build_lock(config.index_dir):
+                name = gens.rollback(config.index_dir)
+            _emit(as_json, quiet, {"rolled_back_to": name}, f"rolled back to {name}")
+            return
+        if check:
+            report = check_index(config.corpus_dir, config.index_dir)
+            summary = {"ok": report.ok, **asdict(report)}
+            text = (
+                f"index matches corpus ({report.index_count} documents)"
+                if report.ok
+                else "index differs from corpus: "
+                + ", ".join(
+                    f"{len(v)} {k}" for k in ("missing", "stale", "extra") if (v := summary[k])
+                )
+            )
+            _emit(as_json, quiet and report.ok, summary, text)
+            if not report.ok:
+                ctx.exit(1)
+            return
+        err = click.get_text_stream("stderr")
+        progress = None if quiet or as_json else Progress(err, err.isatty())
+        report = build_index(config.corpus_dir, config.index_dir, full=full, progress=progress)
+    except (BuildError, gens.IndexBusy, FileNotFoundError, IndexMissing) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot build the index: {exc}") from None
+    lines = [
+        f"{report.indexed} documents indexed in {report.seconds:.2f}s "
+        f"({report.added} added, {report.updated} updated, {report.deleted} deleted"
+        f"{', full rebuild' if report.full else ''}) -> {report.generation}"
+    ]
+    lines += [f"skipped {source}: {reason}" for source, reason in report.skipped.items()]
+    _emit(as_json, quiet, report.summary(), "\n".join(lines))
+
+
+def _emit(as_json: bool, quiet: bool, data: dict, text: str) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif not quiet:
+        click.echo(text)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
+def clean(path: Path, as_json: bool):
+    """Print the cleaned article of one .txt or .html file."""
+    from .clean import clean_bytes
+
+    try:
+        doc = clean_bytes(path.read_bytes(), path.name)
+    except Skip as exc:
+        raise click.ClickException(f"{path}: skipped: {exc}") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
+    if as_json:
+        click.echo(json.dumps(asdict(doc), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"title: {doc.title or '-'}\ndate:  {doc.date or '-'}\n")
+    click.echo(doc.text)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder.")
+@click.option("--limit", "-n", type=int, help="Results per page.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--from", "date_from", help="Earliest date, YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Latest date, YYYY-MM-DD.")
+@click.option("--source", help="Only documents from this source file.")
+@click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
+@click.pass_context
+def search_command(ctx, query, index_dir, limit, page, date_from, date_to, source, sort, as_json):
+    """Search the index and print the results."""
+    config = _config(ctx).with_paths(index_dir=index_dir)
+    params = {"q": query, "page": str(page), "sort": sort}
+    optional = {"per_page": limit, "from": date_from, "to": date_to, "source": source}
+    params.update({k: str(v) for k, v in optional.items() if v is not None})
+    try:
+        request = parse_request(params, config.search)
+        response = search(LiveIndex(config.index_dir).searcher(), request, config.search)
+    except BadRequest as exc:
+        raise click.ClickException(exc.message) from None
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(asdict(response), indent=2, ensure_ascii=False))
+        return
+    _print_results(response, sys.stdout.isatty())
+
+
+def _print_results(response, color: bool) -> None:
+    for notice in response.notices:
+        click.echo(f"note: {notice}")
+    if response.suggestion:
+        click.echo(f"did you mean: {response.suggestion}")
+    first = (response.page - 1) * response.per_page + 1
+    shown = len(response.results)
+    click.echo(
+        f"{response.total} results ({response.took_ms:.0f} ms)"
+        + (f", showing {first}-{first + shown - 1}" if shown else "")
+    )
+    bold = {"<mark>": "\033[1m", "</mark>": "\033[0m"} if color else {}
+    for number, hit in enumerate(response.results, first):
+        click.echo()
+        click.secho(f"{number}. {hit.title or hit.source}", bold=True, color=color)
+        click.echo(f"   {hit.date or 'undated'}  {hit.source}  score {hit.score:.2f}")
+        text = html.unescape(MARK_RE.sub(lambda m: bold.get(m.group(), ""), hit.snippet))
+        click.echo(f"   {text}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: click's own errors, plus one clear line for anything unexpected."""
+    try:
+        cli.main(args=argv, prog_name="seedsearch", standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - last resort: a line, never a traceback
+        click.echo(f"seedsearch: unexpected error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
