@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import math
+import re
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.collectors import TimeLimitCollector
+from whoosh.searching import TimeLimit
+
+from . import highlight
+from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
+from .document import Document
+from .query import And, Compiler, Node, Not, Phrase, Prefix, Word, describe, parse
+from .schema import stored_document
+
+# Up to this many words a query is a keyword query: every word is required. Longer ones are
+# descriptions (a pasted sentence) where demanding every word finds almost nothing, so any
+# word may match and documents holding more of the words rank higher (coordination).
+SHORT_QUERY_TERMS = 4
+# Coordination for long queries: score × (matched/total)^COORD_POWER.
+COORD_POWER = 1.0
+SORTS = ("relevance", "newest")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class BadRequest(ValueError):
@@ -53,6 +77,293 @@ class SearchResponse:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
+def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or str(raw).strip() == "":
+        return default
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise BadRequest(f"bad_{name}", f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _date_param(params: Mapping[str, str], name: str) -> str | None:
+    raw = params.get(name)
+    if raw is None or str(raw).strip() == "":
+        return None
+    raw = str(raw).strip()
+    try:
+        if not _DATE.fullmatch(raw):
+            raise ValueError
+        date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"bad_{name}", f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
+    return raw
+
+
+def parse_request(params: Mapping[str, str], limits: SearchConfig) -> SearchRequest:
+    """Validate request parameters (q, page, per_page, from, to, source, sort) or raise BadRequest.
+
+    `date_from`/`date_to` are also accepted as `from`/`to`.
+    """
+    q = params.get("q")
+    if q is None or not str(q).strip():
+        raise BadRequest("missing_query", "q (the query) is required")
+    page = _int_param(params, "page", 1)
+    per_page = _int_param(params, "per_page", limits.per_page)
+    if page < 1:
+        raise BadRequest("bad_page", "page must be 1 or more")
+    if per_page < 1 or per_page > limits.max_per_page:
+        raise BadRequest("bad_per_page", f"per_page must be between 1 and {limits.max_per_page}")
+    if page * per_page > limits.max_depth:
+        raise BadRequest(
+            "too_deep", f"results beyond {limits.max_depth} are not served (page × per_page)"
+        )
+    date_from = _date_param(params, "date_from" if "date_from" in params else "from")
+    date_to = _date_param(params, "date_to" if "date_to" in params else "to")
+    sort = str(params.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        raise BadRequest("bad_sort", f"sort must be one of {', '.join(SORTS)}")
+    source = str(params.get("source") or "").strip() or None
+    return SearchRequest(str(q), page, per_page, date_from, date_to, source, sort)
+
+
+def _validate(request: SearchRequest, limits: SearchConfig) -> None:
+    """The same checks as parse_request, for callers that build a SearchRequest directly."""
+    params = {
+        "q": request.q,
+        "page": str(request.page),
+        "per_page": str(request.per_page),
+        "date_from": request.date_from or "",
+        "date_to": request.date_to or "",
+        "sort": request.sort,
+    }
+    parse_request(params, limits)
+
+
+def _leaves(node: Node | None) -> int:
+    if node is None:
+        return 0
+    if isinstance(node, Not):
+        return _leaves(node.child)
+    children = getattr(node, "children", None)
+    return sum(_leaves(c) for c in children) if children else 1
+
+
+def _idf_order(reader, ws: list[str]) -> list[str]:
+    """Distinct content words, most distinctive first (fewest documents; unknown words last)."""
+    n = max(reader.doc_count(), 1)
+    seen: dict[str, float] = {}
+    for w in ws:
+        if w in STOPWORDS or w in seen:
+            continue
+        df = reader.doc_frequency("body", stem(w)) + reader.doc_frequency("title", stem(w))
+        seen[w] = math.log(n / df) if df else -1.0
+    return sorted(seen, key=lambda w: -seen[w])
+
+
+def understand(q: str, reader, limits: SearchConfig) -> tuple[Node | None, list[str]]:
+    """The query tree, trimmed to its most useful words when it is too long, and notices."""
+    if len(q) <= limits.max_query_chars:
+        node = parse(q)
+        if _leaves(node) <= limits.max_terms:
+            return node, []
+    ws = [w for w, _, _ in words(q)]
+    keep = set(_idf_order(reader, ws)[: limits.max_terms])
+    ordered = list(dict.fromkeys(w for w in ws if w in keep))
+    notice = (
+        f"Your query was long ({len(q)} characters, {len(ws)} words), so it was shortened to "
+        f"its {len(ordered)} most distinctive words."
+    )
+    node = And(tuple(Word(w) for w in ordered)) if len(ordered) > 1 else None
+    if len(ordered) == 1:
+        node = Word(ordered[0])
+    return node, [notice]
+
+
+def _filter(request: SearchRequest) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if request.date_from or request.date_to:
+        parts.append(wq.TermRange("date", request.date_from, request.date_to))
+    if request.source:
+        parts.append(wq.Term("source", request.source))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _plain(node: Node) -> bool:
+    return isinstance(node, Word | Phrase | Prefix)
+
+
+@dataclass
+class _Run:
+    ranked: list[tuple[float, int]]
+    total: int
+    groups: dict[str, dict]
+    timed_out: bool
+
+
+def _run(searcher, q, request, limit, deadline) -> _Run:
+    """Collect the top `limit` and the facet counts of all matches, within the time budget."""
+    facets = {
+        "source": sorting.FieldFacet("source"),
+        "year": sorting.FieldFacet("year"),
+    }
+    newest = request.sort == "newest"
+    collector = searcher.collector(
+        limit=limit,
+        sortedby=sorting.FieldFacet("date", reverse=True) if newest else None,
+        groupedby=facets,
+        maptype=sorting.Count,
+        filter=_filter(request),
+    )
+    budget = max(deadline - time.monotonic(), 0.001)
+    tlc = TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
+    timed_out = False
+    try:
+        searcher.search_with_collector(q, tlc)
+    except TimeLimit:
+        timed_out = True
+    results = tlc.results()
+    groups = {name: results.groups(name) for name in facets}
+    return _Run(list(results.top_n), len(results), groups, timed_out)
+
+
+def _coordinate(searcher, concepts: list[wq.Query], ranked, deadline):
+    """Re-rank by how many of the query's words each document holds (score × share^power)."""
+    if len(concepts) < 2 or not ranked:
+        return ranked
+    candidates = {docnum for _, docnum in ranked}
+    counts = dict.fromkeys(candidates, 0)
+    for concept in concepts:
+        if time.monotonic() > deadline:
+            return ranked
+        for docnum in concept.docs(searcher):
+            if docnum in counts:
+                counts[docnum] += 1
+    n = len(concepts)
+    rescored = [(s * (counts[d] / n) ** COORD_POWER, d) for s, d in ranked]
+    return sorted(rescored, key=lambda x: (-x[0], x[1]))
+
+
+def _facets(groups: dict[str, dict]) -> dict[str, list[tuple[str, int]]]:
+    def clean(counts):
+        for key, n in counts.items():
+            key = key.decode("utf-8") if isinstance(key, bytes) else key
+            if key:
+                yield str(key), n
+
+    sources = sorted(clean(groups.get("source", {})), key=lambda kv: (-kv[1], kv[0]))
+    years = sorted(clean(groups.get("year", {})), key=lambda kv: kv[0], reverse=True)
+    return {"source": sources, "year": years}
+
+
+def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit:
+    stored = searcher.stored_fields(docnum)
+    frags = highlight.fragments(stored.get("text", ""), matcher)
+    return Hit(
+        id=stored["id"],
+        title=stored.get("title") or None,
+        date=stored.get("date") or None,
+        source=stored["source"],
+        score=round(float(score), 4),
+        snippet=" … ".join(frags),
+        fragments=frags,
+    )
+
+
 def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResponse:
     """Run `request` against an open Whoosh searcher."""
-    raise NotImplementedError
+    from .suggest import suggest
+
+    start = time.monotonic()
+    deadline = start + limits.time_budget_ms / 1000
+    _validate(request, limits)
+    reader = searcher.reader()
+    node, notices = understand(request.q, reader, limits)
+
+    def respond(parsed, run: _Run | None, relaxed=False, matcher=None, suggestion=None):
+        ranked = run.ranked if run else []
+        first = (request.page - 1) * request.per_page
+        page = ranked[first : first + request.per_page]
+        hits = [_hit(searcher, s, d, matcher) for s, d in page] if matcher else []
+        return SearchResponse(
+            query=request.q,
+            parsed=parsed,
+            total=run.total if run else 0,
+            page=request.page,
+            per_page=request.per_page,
+            took_ms=round((time.monotonic() - start) * 1000, 2),
+            relaxed=relaxed,
+            results=hits,
+            notices=notices,
+            suggestion=suggestion,
+            facets=_facets(run.groups) if run else {"source": [], "year": []},
+        )
+
+    if node is None:
+        notices.append("Nothing searchable in that query (only punctuation or operators).")
+        return respond("", None)
+
+    compiler = Compiler(reader, limits.max_prefix_terms)
+    children = node.children if isinstance(node, And) else (node,)
+    concepts = [c for c in children if not isinstance(c, Not)]
+    negatives = [c.child for c in children if isinstance(c, Not)]
+    # Stopwords count toward a query's length but are never required.
+    content = [c for c in concepts if not (isinstance(c, Word) and c.text in STOPWORDS)]
+    if content and len(content) < len(concepts):
+        concepts = content
+    plain = len(concepts) >= 2 and all(_plain(c) for c in concepts)
+    limit = request.page * request.per_page
+    relaxed = False
+    matcher = highlight.Matcher.for_query(node)
+
+    def any_of():
+        subs = [compiler.compile(c) for c in concepts]
+        base = wq.Or(subs)
+        if negatives:
+            base = wq.AndNot(base, wq.Or([compiler.compile(n) for n in negatives]))
+        return base, subs
+
+    def joined(op):
+        text = f" {op} ".join(describe(c, False) for c in concepts)
+        if negatives:
+            text = f"({text}) " + " ".join("NOT " + describe(n, False) for n in negatives)
+        return text
+
+    if plain and len(concepts) > SHORT_QUERY_TERMS:
+        q, subs = any_of()
+        depth = max(limit, limits.max_depth) if request.sort == "relevance" else limit
+        run = _run(searcher, q, request, depth, deadline)
+        if request.sort == "relevance":
+            run.ranked = _coordinate(searcher, subs, run.ranked, deadline)
+        parsed = f"any of: {joined('OR')} (documents with more of the words rank higher)"
+    else:
+        q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
+        run = _run(searcher, q, request, limit, deadline)
+        parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
+        if run.total == 0 and plain and not run.timed_out:
+            q, _ = any_of()
+            run = _run(searcher, q, request, limit, deadline)
+            if run.total:
+                relaxed = True
+                parsed = joined("OR")
+                notices.append("No article has all of the words; showing those with any of them.")
+    if compiler.capped_prefixes:
+        notices.append(
+            f"Prefix searches ({', '.join(p + '*' for p in compiler.capped_prefixes)}) "
+            f"were limited to their {limits.max_prefix_terms} most common completions."
+        )
+    if run.timed_out:
+        notices.append("The search ran out of time; results are partial.")
+    suggestion = None
+    if not run.timed_out and time.monotonic() < deadline:
+        suggestion = suggest(searcher, request.q, node, run.total, _filter(request))
+    return respond(parsed, run, relaxed, matcher, suggestion)
+
+
+def get_document(searcher, doc_id: str) -> Document | None:
+    """The stored Document for `/doc/<id>`, or None if the index has no such id."""
+    stored = searcher.document(id=doc_id)
+    return stored_document(stored) if stored else None

@@ -1,0 +1,178 @@
+"""Safe snippets: escaped text with query matches in <mark>, phrases marked as one unit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from .analysis import STOPWORDS, stem, words
+from .query import Node, Phrase, Prefix, Word, positive_words
+
+# A sentence ends at . ! ? (optionally followed by a closing quote) before whitespace, or at a
+# line break (the cleaner keeps one paragraph per line).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
+MAX_FRAGMENT_CHARS = 320
+OPENING_CHARS = 240
+
+
+@dataclass
+class Matcher:
+    """What to mark: stems of words, exact words, exact phrases and prefixes."""
+
+    stems: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
+    prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def for_query(cls, node: Node | None) -> Matcher:
+        m = cls()
+        prefixes, stops = [], set()
+        for leaf in positive_words(node):
+            if isinstance(leaf, Word):
+                if leaf.text in STOPWORDS:
+                    stops.add(leaf.text)
+                else:
+                    m.stems.add(stem(leaf.text))
+            elif isinstance(leaf, Phrase):
+                if len(leaf.words) == 1:
+                    m.exact.add(leaf.words[0])
+                else:
+                    m.phrases.add(leaf.words)
+            elif isinstance(leaf, Prefix):
+                prefixes.append(leaf.text)
+        m.prefixes = tuple(prefixes)
+        # Stopwords are marked only when the query is nothing but stopwords ("the who").
+        if not (m.stems or m.exact or m.phrases or m.prefixes):
+            m.exact = stops
+        return m
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every match in `text`; a phrase is one span; no overlaps."""
+        toks = words(text)
+        spans: list[tuple[int, int, str]] = []
+        covered = -1
+        firsts = {p[0] for p in self.phrases}
+        for i, (w, start, end) in enumerate(toks):
+            if start < covered:
+                continue
+            if w in firsts:
+                best = None
+                for p in self.phrases:
+                    if len(p) > (len(best) if best else 0) and _phrase_at(toks, i, p):
+                        best = p
+                if best:
+                    last_end = toks[i + len(best) - 1][2]
+                    spans.append((start, last_end, " ".join(best)))
+                    covered = last_end
+                    continue
+            if w in self.exact:
+                spans.append((start, end, w))
+            elif w not in STOPWORDS and stem(w) in self.stems:
+                spans.append((start, end, stem(w)))
+            elif self.prefixes and w.startswith(self.prefixes):
+                spans.append((start, end, w))
+        return spans
+
+
+def _phrase_at(toks, i: int, phrase: tuple[str, ...]) -> bool:
+    if i + len(phrase) > len(toks):
+        return False
+    return all(toks[i + k][0] == phrase[k] for k in range(len(phrase)))
+
+
+def mark(text: str, spans: list[tuple[int, int, str]], offset: int = 0) -> str:
+    """`text` HTML-escaped with the spans (relative to `offset`) wrapped in <mark>."""
+    out, pos = [], 0
+    for start, end, _ in spans:
+        start, end = start - offset, end - offset
+        if start < pos or end > len(text):
+            continue
+        out.append(escape(text[pos:start], quote=False))
+        out.append("<mark>" + escape(text[start:end], quote=False) + "</mark>")
+        pos = end
+    out.append(escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, whitespace trimmed."""
+    result, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            result.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        result.append((start, len(text.rstrip())))
+    return [(s, e) for s, e in result if e > s]
+
+
+def fragments(text: str, matcher: Matcher, max_fragments: int = 3) -> list[str]:
+    """Up to `max_fragments` best-matching sentences, in document order; else the opening."""
+    spans = matcher.spans(text)
+    if not spans:
+        return [opening(text)] if text.strip() else []
+    sents = sentences(text)
+    by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    si = 0
+    for span in spans:
+        while si < len(sents) and sents[si][1] <= span[0]:
+            si += 1
+        if si < len(sents) and sents[si][0] <= span[0]:
+            by_sentence.setdefault(si, []).append(span)
+    # The more distinct query terms a sentence holds, the better; earlier breaks ties.
+    ranked = sorted(by_sentence, key=lambda i: (-len({k for _, _, k in by_sentence[i]}), i))
+    chosen = sorted(ranked[:max_fragments])
+    return [_fragment(text, sents[i], by_sentence[i]) for i in chosen]
+
+
+def _fragment(text: str, sentence: tuple[int, int], spans) -> str:
+    """One sentence marked; a very long one is cut to a window around its first match."""
+    start, end = sentence
+    prefix = suffix = ""
+    if end - start > MAX_FRAGMENT_CHARS:
+        first = spans[0][0]
+        lo = max(start, first - MAX_FRAGMENT_CHARS // 3)
+        hi = min(end, lo + MAX_FRAGMENT_CHARS)
+        lo = _word_boundary(text, lo, start, forward=True)
+        hi = _word_boundary(text, hi, end, forward=False)
+        prefix = "… " if lo > start else ""
+        suffix = " …" if hi < end else ""
+        start, end = lo, hi
+    inside = [s for s in spans if s[0] >= start and s[1] <= end]
+    return prefix + mark(text[start:end], inside, offset=start) + suffix
+
+
+def _word_boundary(text: str, i: int, limit: int, forward: bool) -> int:
+    """Move `i` to a space so a cut never splits a word (or a phrase's first word)."""
+    if forward:
+        j = text.find(" ", i, i + 40)
+        return j + 1 if j != -1 and i != limit else i
+    j = text.rfind(" ", i - 40, i)
+    return j if j != -1 and i != limit else i
+
+
+def opening(text: str) -> str:
+    """The article's first sentences (about OPENING_CHARS), escaped: for title-only matches."""
+    sents = sentences(text)
+    if not sents:
+        return ""
+    end = sents[0][1]
+    for _, e in sents[1:]:
+        if e - sents[0][0] > OPENING_CHARS:
+            break
+        end = e
+    start = sents[0][0]
+    if end - start > MAX_FRAGMENT_CHARS:
+        end = _word_boundary(text, start + OPENING_CHARS, end, forward=False)
+        return escape(text[start:end], quote=False) + " …"
+    return escape(text[start:end], quote=False)
+
+
+def highlight_text(text: str, node_or_q: Node | str | None) -> str:
+    """The whole article as safe HTML with every match marked (for /doc/<id>)."""
+    from .query import parse
+
+    node = parse(node_or_q) if isinstance(node_or_q, str) else node_or_q
+    return mark(text, Matcher.for_query(node).spans(text))
