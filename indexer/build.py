@@ -18,15 +18,13 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
 from . import generations as gens
-from .clean import clean_bytes, line_keys
+from .clean import REPEAT_MIN_DOCS, clean_bytes, line_keys
 from .document import Document, Skip, doc_id
 from .schema import build_schema, document_fields
 
 SUPPORTED = (".txt", ".html", ".htm")
 # Below this many files a process pool costs more to start than it saves.
 POOL_MIN_FILES = 400
-# A short line found in this many documents is site chrome, not article text.
-REPEAT_MIN_DOCS = 3
 
 
 class BuildError(Exception):

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real seed corpus, and an index of it built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The real, read-only seed corpus."""
+    return SEEDS
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A writable copy of the seed corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target)
+    for path in target.iterdir():
+        path.chmod(0o644)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """An index of the real seeds, built once; tests must not write to it."""
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build_index(SEEDS, index_dir)
+    return index_dir
