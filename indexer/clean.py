@@ -1,0 +1,107 @@
+"""Turn a raw scraped page (plain-text dump or HTML) into a clean Document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from pathlib import Path
+
+from indexer.clean_html import parse_html
+from indexer.clean_text import Block, clean_blocks, label_reason, normalise_key, reflow
+from indexer.decode import decode
+from indexer.document import Document, Skip, doc_id
+
+# A short line is a site-chrome candidate; it counts as chrome once it is in this many documents.
+# Three: two pages can share a line by chance (a quote, a place name), chrome is on every page.
+REPEAT_MIN_DOCS = 3
+_KEY_MAX_WORDS = 12
+_KEY_MAX_CHARS = 100
+_HTML_NAMES = (".html", ".htm", ".xhtml", ".shtml")
+_HTML_SNIFF = re.compile(
+    r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b|<meta\b|<div\b|<p\b)", re.I
+)
+_HTML_TAGS = re.compile(r"</?(?:p|div|span|a|br|li|td|h[1-6])\b[^>]*>", re.I)
+_DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"[.!?]$")
+# Pages larger than this are cut (and the cut reported): no article is that long, and the
+# parser's time grows with size.
+MAX_CHARS = 4_000_000
+
+
+def is_html(text: str, source: str) -> bool:
+    """HTML by name, or a text file that is clearly markup (starts like a page or is tag-dense)."""
+    if source.lower().endswith(_HTML_NAMES):
+        return True
+    head = text[:4096]
+    return bool(_HTML_SNIFF.match(head)) or len(_HTML_TAGS.findall(head)) >= 10
+
+
+def _text_blocks(text: str) -> list[Block]:
+    return [Block(line) for line in reflow(text)]
+
+
+def clean_bytes(data: bytes, source: str, *, repeated: Container[str] = frozenset()) -> Document:
+    """Clean one file's bytes; raise Skip(reason) when no document can come out of it."""
+    text = decode(data)
+    removed_note = []
+    if len(text) > MAX_CHARS:
+        removed_note.append((len(text) - MAX_CHARS, "file too large: cut"))
+        text = text[:MAX_CHARS]
+    if is_html(text, source):
+        page = parse_html(text)
+        result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=page.date)
+    else:
+        result = clean_blocks(_text_blocks(text), repeated=repeated)
+    if not result.lines:
+        raise Skip("nothing left after cleaning")
+    removed = result.removed
+    for size, reason in removed_note:
+        from indexer.document import Removed
+
+        removed.append(Removed(f"[{size} characters]", reason))
+    return Document(
+        id=doc_id(source),
+        source=source,
+        title=result.title,
+        date=result.date,
+        text="\n".join(result.lines),
+        removed=removed,
+    )
+
+
+def clean_file(path: Path, source: str, *, repeated: Container[str] = frozenset()) -> Document:
+    """Read and clean a file; an unreadable file is a Skip."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise Skip(f"unreadable file: {exc.strerror or exc}") from exc
+    return clean_bytes(data, source, repeated=repeated)
+
+
+def line_keys(data: bytes, source: str) -> set[str]:
+    """Keys of this file's short lines that could be site chrome (see REPEAT_MIN_DOCS)."""
+    try:
+        text = decode(data)
+    except Skip:
+        return set()
+    if is_html(text, source):
+        return set()
+    keys = set()
+    for line in text[:MAX_CHARS].split("\n"):
+        line = line.strip()
+        # Lines with digits are data (tables, scores, prices) more often than chrome.
+        if (
+            not line
+            or len(line) > _KEY_MAX_CHARS
+            or _SENTENCE.search(line)
+            or _DIGIT.search(line)
+            or len(line.split()) > _KEY_MAX_WORDS
+        ):
+            continue
+        key = normalise_key(line)
+        if key:
+            keys.add(key)
+    return keys
+
+
+__all__ = ["REPEAT_MIN_DOCS", "clean_bytes", "clean_file", "line_keys", "label_reason"]

@@ -1,0 +1,246 @@
+"""HTML pages: blocks of visible text with link density and chrome hints, plus page metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from indexer.clean_text import Block
+from indexer.dates import parse_date
+
+# Scripts, styles and comments are most of a modern page's bytes; dropping them before parsing
+# makes BeautifulSoup several times faster. JSON-LD scripts are kept for their metadata.
+_STRIP = re.compile(
+    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->"
+    r"|<svg\b[^>]*>.*?</svg\s*>",
+    re.I | re.S,
+)
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "head",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "option",
+    "canvas",
+    "object",
+    "embed",
+)
+_BLOCK_TAGS_WORDS = """
+address article aside blockquote body center dd details dialog dir div dl dt fieldset
+figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html li main
+menu nav noframes ol p pre section summary table tbody td tfoot th thead tr ul br
+"""
+_BLOCK_TAGS = frozenset(_BLOCK_TAGS_WORDS.split())
+_HEADINGS = frozenset(f"h{i}" for i in range(1, 7))
+_TAG_REASONS = {
+    "nav": "navigation",
+    "footer": "footer",
+    "aside": "sidebar",
+    "form": "form",
+    "menu": "navigation",
+}
+# Class/id words that name chrome containers; matched as whole words of the attribute.
+_CLASS_REASONS = re.compile(
+    r"(?:^|[\s_-])(?:(?P<nav>nav|navbar|navigation|menu|breadcrumbs?|masthead|topbar)"
+    r"|(?P<foot>footer|copyright)"
+    r"|(?P<side>sidebar|rail|widget)"
+    r"|(?P<comments>comments?|disqus|replies)"
+    r"|(?P<share>share|sharing|social|sharebar)"
+    r"|(?P<related>related|recommended|more-stories|read-more|outbrain|taboola|trending)"
+    r"|(?P<ad>ad|ads|advert|advertisement|sponsor|promo|dfp)"
+    r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup|cookie|consent|gdpr)"
+    r"|(?P<caption>caption|credit|byline|author|tags|keywords)"
+    r")(?:$|[\s_-])",
+    re.I,
+)
+_CLASS_LABELS = {
+    "nav": "navigation",
+    "foot": "footer",
+    "side": "sidebar",
+    "comments": "comments",
+    "share": "share prompt",
+    "related": "related-stories list",
+    "ad": "ad label",
+    "sub": "subscription notice",
+    "caption": "caption or byline",
+}
+_SITE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+[^-|–—:·•]{2,40}$")
+
+
+@dataclass
+class Page:
+    """What an HTML page holds: text blocks and its own metadata."""
+
+    blocks: list[Block]
+    title: str | None
+    date: str | None
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if isinstance(tag, Tag):
+            content = tag.get("content")
+            if isinstance(content, str) and content.strip():
+                return content.strip()
+    return None
+
+
+def _json_ld(soup: BeautifulSoup) -> list[dict]:
+    """The JSON-LD objects of the page (flattened @graph), ignoring malformed ones."""
+    found: list[dict] = []
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.string or "")
+        except (ValueError, TypeError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                found.append(item)
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+    return found
+
+
+def _metadata(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+    """Title and publication date from og/article meta, JSON-LD, <time> and <title>."""
+    ld = _json_ld(soup)
+    title = _meta(soup, "og:title", "twitter:title")
+    if not title:
+        for item in ld:
+            if isinstance(item.get("headline"), str):
+                title = item["headline"].strip()
+                break
+    if not title and soup.title and soup.title.string:
+        title = _SITE_SUFFIX.sub("", soup.title.string.strip()) or None
+    raw = _meta(
+        soup,
+        "article:published_time",
+        "og:published_time",
+        "datePublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "date",
+        "dc.date",
+        "DC.date.issued",
+        "sailthru.date",
+        "parsely-pub-date",
+    )
+    date = parse_date(raw) if raw else None
+    if not date:
+        for item in ld:
+            value = item.get("datePublished") or item.get("dateCreated")
+            if isinstance(value, str) and (date := parse_date(value)):
+                break
+    if not date:
+        for tag in soup.find_all(["time", "meta"], attrs={"itemprop": "datePublished"}, limit=3):
+            value = tag.get("datetime") or tag.get("content")
+            if isinstance(value, str) and (date := parse_date(value)):
+                break
+    if not date:
+        tag = soup.find("time", attrs={"datetime": True})
+        if isinstance(tag, Tag) and isinstance(tag.get("datetime"), str):
+            date = parse_date(tag["datetime"])
+    return title or None, date
+
+
+def _chrome_reason(tag: Tag) -> str | None:
+    if tag.name in _TAG_REASONS:
+        return _TAG_REASONS[tag.name]
+    if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
+        return "hidden"
+    style = tag.get("style")
+    if isinstance(style, str) and "display:none" in style.replace(" ", ""):
+        return "hidden"
+    role = tag.get("role")
+    if role in ("navigation", "banner", "contentinfo", "complementary"):
+        return "navigation" if role in ("navigation", "banner") else "footer"
+    attrs = " ".join(
+        " ".join(v) if isinstance(v, list) else str(v)
+        for v in (tag.get("class"), tag.get("id"))
+        if v
+    )
+    if attrs:
+        m = _CLASS_REASONS.search(attrs)
+        if m and m.lastgroup:
+            return _CLASS_LABELS[m.lastgroup]
+    return None
+
+
+class _Walker:
+    """Depth-first walk that cuts the text into blocks at block-level tags."""
+
+    def __init__(self, total: int) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.total = total
+        self.reasons: list[str | None] = [None]
+        self.heading = 0
+
+    def flush(self) -> None:
+        text = "".join(self.parts).strip()
+        if text:
+            size = len(text)
+            self.blocks.append(
+                Block(text, min(1.0, self.link_chars / size), self.reasons[-1], self.heading > 0)
+            )
+        self.parts, self.link_chars = [], 0
+
+    def walk(self, node: Tag, in_link: bool) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child) is not NavigableString:
+                    continue  # comments, doctype, CDATA
+                text = str(child)
+                self.parts.append(text)
+                if in_link:
+                    self.link_chars += len(text.strip())
+                continue
+            if not isinstance(child, Tag) or child.name in _DROP_TAGS:
+                continue
+            block = child.name in _BLOCK_TAGS
+            if block:
+                self.flush()
+            reason = _chrome_reason(child) if block or child.name == "span" else None
+            # A container holding most of the page's text is the page, not a sidebar.
+            if reason and self.reasons[-1] is None and len(child.get_text()) > 0.4 * self.total:
+                reason = None
+            self.reasons.append(reason or self.reasons[-1])
+            heading = child.name in _HEADINGS
+            self.heading += heading
+            self.walk(child, in_link or child.name == "a")
+            self.heading -= heading
+            self.reasons.pop()
+            if block:
+                self.flush()
+            elif child.name in ("td", "th"):
+                self.parts.append(" ")
+
+
+def parse_html(text: str) -> Page:
+    """Parse a page with BeautifulSoup (lxml) into blocks and metadata."""
+    soup = BeautifulSoup(_STRIP.sub(" ", text), "lxml")
+    title, date = _metadata(soup)
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    root = soup.body or soup
+    walker = _Walker(len(root.get_text()))
+    walker.walk(root, False)
+    walker.flush()
+    return Page(walker.blocks, title, date)

@@ -1,0 +1,416 @@
+"""Find the article in a sequence of text blocks (lines of a dump, or blocks of an HTML page)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
+
+from indexer.dates import find_date
+from indexer.document import Removed
+from indexer.lang import WORD, language
+from indexer.stopwords import english, foreign
+
+# A paragraph has at least this many words with enough function words among them.
+GOOD_WORDS = 10
+GOOD_STOP = 0.18
+# Cost, in characters of article text, of crossing one non-article block inside the article.
+SHORT_COST = 25
+CHROME_COST = 60
+
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]$")
+_LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
+_KEY_STRIP = re.compile(r"[^\w ]+")
+_TITLE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+([^-|–—:·•]{2,40})$")
+
+# Labels that pages print around articles, matched against a whole short line.
+_LABELS = re.compile(
+    r"(?P<ad>advertisements?|advertising|ads?|sponsored( content)?|paid content|promoted|"
+    r"story continues below( advertisement)?|continue reading( below)?)"
+    r"|(?P<rt>reading time\b.*|\d+ min(ute)?s? read)"
+    r"|(?P<trust>why you can trust\b.*)"
+    r"|(?P<cc>\d+ comments?|comments?( \(\d+\))?|no comments( yet)?|leave a (comment|reply)|"
+    r"view comments|show comments|\d+)"
+    r"|(?P<share>share( this( article| story| page)?| on \w+| via \w+)?|shares?|tweet|e-?mail|"
+    r"print|pin it|whatsapp|facebook|twitter|linkedin|reddit|copy link|copied|save)"
+    r"|(?P<rel>same (tag|category|author)|"
+    r"related( articles| stories| news| posts| content| topics)?|"
+    r"read more|more stories|you may also like|you might also like|recommended( for you)?|"
+    r"most (read|popular|viewed)|trending( now)?|more from .*|see also|also read|read next|"
+    r"more on this( story)?|top stories|latest news|latest|editor'?s picks)"
+    r"|(?P<forum>what'?s new|joined|messages|reaction score|points|country|location|back|"
+    r"top bottom|top|bottom|((elite|senior|full|new|junior|well-known|registered|banned) )?member|"
+    r"moderator|administrator|reply|quote|report|like|likes|reactions|thread starter|"
+    r"#\d+|you are using an out of date browser.*)"
+    r"|(?P<sub>(subscribe|sign in|sign up|log in|login|log out|register|newsletter|"
+    r"create an account|already a subscriber)\b.*)"
+    r"|(?P<empty>no data|no videos available|loading|no results|source|photo|image|video)"
+    r"|(?P<nav>home|menu|search|skip to( main)? content|navigation|close|next|previous|prev|"
+    r"more|all|show more|load more|back to top|scroll to top)"
+    r"|(?P<foot>(©|copyright|\(c\)|all rights reserved|privacy policy|terms of (use|service)|"
+    r"contact us|about us)\b.*)"
+    r"|(?P<sign>reuters?|ap|afp)"
+)
+_LABEL_REASONS = {
+    "ad": "ad label",
+    "rt": "reading time",
+    "trust": "trust badge",
+    "cc": "comment counter",
+    "share": "share prompt",
+    "rel": "related-stories list",
+    "forum": "forum chrome",
+    "sub": "subscription notice",
+    "empty": "empty widget",
+    "nav": "navigation",
+    "foot": "footer",
+    "sign": "sign-off",
+}
+_COOKIE = re.compile(r"\bcookies?\b.*\b(use|accept|consent|privacy|agree|settings)\b", re.I)
+
+
+@dataclass
+class Block:
+    """One line of text with what the page says about it (HTML fills the hints)."""
+
+    text: str
+    link: float = 0.0  # share of the characters inside links
+    boiler: str | None = None  # why the page structure marks it as chrome
+    heading: bool = False
+
+
+@dataclass
+class Result:
+    """The article found in a sequence of blocks."""
+
+    title: str | None
+    date: str | None
+    lines: list[str]
+    removed: list[Removed] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    text: str
+    words: list[str]
+    block: Block
+    kind: str = "short"  # good | near | short | chrome
+    reason: str = ""
+    key: str = ""
+
+
+def normalise_key(text: str) -> str:
+    """Compare lines by letters and digits only, case-folded (for duplicates and repetition)."""
+    return _SPACES.sub(
+        " ", _KEY_STRIP.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    ).strip()
+
+
+def label_reason(text: str) -> str | None:
+    """The reason a short line is page chrome (ad label, share prompt...), or None."""
+    norm = text.casefold().replace("’", "'").strip(" \t:|-–—•·›»>.,!")
+    if len(norm) > 80:
+        return None
+    m = _LABELS.fullmatch(norm)
+    return _LABEL_REASONS[m.lastgroup] if m and m.lastgroup else None
+
+
+def _doc_language(lines: list[_Line], stop: frozenset[str]) -> str | None:
+    """The main language: the one most words of the longer lines are written in."""
+    words = hits = 0
+    for line in lines:
+        if len(line.words) >= 6:
+            words += len(line.words)
+            hits += sum(w in stop for w in line.words)
+    # English text runs at 40-50% function words; 20% means English dominates.
+    if words and hits >= 0.2 * words:
+        return "en"
+    votes: dict[str, int] = {}
+    for line in lines:
+        if len(line.words) >= 6:
+            code = language(line.text, line.words)
+            if code:
+                votes[code] = votes.get(code, 0) + len(line.words)
+    return max(votes, key=votes.__getitem__) if votes else None
+
+
+def _stop_ratio(words: list[str], stop: frozenset[str]) -> float:
+    return sum(w in stop for w in words) / len(words) if words else 0.0
+
+
+def _other_language(line: _Line, doc_lang: str | None, stop: frozenset[str]) -> bool:
+    if doc_lang is None or len(line.words) < 3:
+        return False
+    # Cheap exit: a line full of the document's own function words is in its language.
+    if _stop_ratio(line.words, stop) >= 0.25:
+        return False
+    code = language(line.text, line.words)
+    return code is not None and code != doc_lang
+
+
+def _classify(
+    lines: list[_Line], doc_lang: str | None, stop: frozenset[str], repeated: Container[str]
+) -> None:
+    seen: set[str] = set()
+    has_stop = bool(stop)
+    for line in lines:
+        n = len(line.words)
+        block = line.block
+        line.key = normalise_key(line.text)
+        reason = label_reason(line.text) if n <= 8 else None
+        if reason is None and n <= 12 and line.key in repeated:
+            reason = "repeated line"
+        if reason is None and line.key in seen and n > 0:
+            reason = "repeated line"
+        if reason is None and _COOKIE.search(line.text) and n < 80:
+            reason = "cookie notice"
+        if reason is None and block.boiler:
+            reason = block.boiler
+        if reason is None and block.link > 0.5 and n > 0:
+            reason = "navigation"
+        if reason is None and _other_language(line, doc_lang, stop):
+            reason = "other language"
+        seen.add(line.key)
+        if reason:
+            line.kind, line.reason = "chrome", reason
+            continue
+        if n >= GOOD_WORDS and (not has_stop or _stop_ratio(line.words, stop) >= GOOD_STOP):
+            line.kind = "good"
+        elif n >= 4 and _SENTENCE_END.search(line.text):
+            line.kind = "near"
+    # A value printed under a forum label (user name, join date, counts) is chrome too.
+    for i, line in enumerate(lines):
+        if line.reason == "forum chrome":
+            for j in (i - 1, i + 1):
+                near = lines[j] if 0 <= j < len(lines) else None
+                if near and len(near.words) <= 4 and near.reason in ("", "comment counter"):
+                    lines[j].kind, lines[j].reason = "chrome", "forum chrome"
+
+
+def _score(line: _Line) -> float:
+    if line.kind == "good":
+        return len(line.text) * (1.0 - line.block.link)
+    if line.kind == "near":
+        return 0.0
+    if line.kind == "chrome":
+        return -CHROME_COST
+    return -SHORT_COST - len(line.text) * 0.2
+
+
+def _best_run(scores: Sequence[float]) -> tuple[int, int, float]:
+    """The contiguous run of lines with the highest total score (Kadane): start, end, score."""
+    best = (0, 0, 0.0)
+    start, total = 0, 0.0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            start, total = i, 0.0
+        total += s
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
+def _title_like(line: _Line, doc_lang: str | None) -> bool:
+    n = len(line.words)
+    text = line.text
+    return (
+        2 <= n <= 30
+        and len(text) <= 250
+        and not text.endswith(".")
+        and not text.startswith(("- ", "• ", "* "))
+        and find_date(text) is None
+        and (doc_lang is None or language(text, line.words) in (None, doc_lang))
+    )
+
+
+def _strip_suffix(text: str, keys: set[str]) -> str:
+    """`Headline - Site` without the site name, when the suffix looks like one."""
+    m = _TITLE_SUFFIX.search(text)
+    if m and len(m.group(1).split()) <= 4:
+        head = text[: m.start()].strip()
+        if normalise_key(head) in keys or len(head.split()) >= 3:
+            return head
+    return text
+
+
+def _find_title(lines: list[_Line], start: int, doc_lang: str | None) -> str | None:
+    """The headline: a title-like head line printed twice, else the first line if title-like."""
+    head = lines[:start]
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.key] = counts.get(line.key, 0) + 1
+    for line in head:
+        if (
+            counts[line.key] >= 2
+            and line.reason in ("", "repeated line")
+            and _title_like(line, doc_lang)
+        ):
+            return line.text
+    keys = set(counts)
+    for line in lines[: start + 1]:
+        if line.reason and line.reason != "repeated line":
+            continue  # labels printed above the headline (ads, forum menus)
+        if line.kind == "good" and len(line.words) > 30:
+            return None
+        if _title_like(line, doc_lang):
+            return _strip_suffix(line.text, keys)
+        return None
+    return None
+
+
+def _day_first(text: str, doc_lang: str | None) -> bool | None:
+    """Day-first unless the date sits in English; an English page's 02/10 stays ambiguous."""
+    code = language(text)
+    if code not in (None, "en"):
+        return True
+    if doc_lang not in (None, "en"):
+        return True
+    return None
+
+
+def _find_dateline(
+    lines: list[_Line], start: int, doc_lang: str | None
+) -> tuple[str, int, int, int] | None:
+    """The date closest above the article start, or at the very start of its first line."""
+    if start < len(lines):
+        first = lines[start].text
+        found = find_date(first[:40], _day_first(first[:40], doc_lang))
+        if found and found[1] <= 12:
+            return (*found, start)
+    for i in range(start - 1, max(-1, start - 20), -1):
+        line = lines[i]
+        if line.reason == "forum chrome" or len(line.words) > 14:
+            continue
+        found = find_date(line.text, _day_first(line.text, doc_lang))
+        if found:
+            return (*found, i)
+    return None
+
+
+def _trailing_foreign(text: str, doc_lang: str | None) -> int | None:
+    """Where a trailing fragment in another language begins (after the last sentence)."""
+    if doc_lang is None or _SENTENCE_END.search(text):
+        return None
+    ends = [m.end() for m in _LAST_SENTENCE.finditer(text)]
+    if not ends:
+        return None
+    tail = text[ends[-1] :]
+    words = WORD.findall(tail.lower())
+    if len(words) < 3:
+        return None
+    code = language(tail, words)
+    return ends[-1] if code is not None and code != doc_lang else None
+
+
+def clean_blocks(
+    blocks: Sequence[Block],
+    *,
+    repeated: Container[str] = frozenset(),
+    title: str | None = None,
+    date: str | None = None,
+) -> Result:
+    """Keep the article's paragraphs in order; say why every other block was dropped."""
+    lines: list[_Line] = []
+    for block in blocks:
+        text = _SPACES.sub(" ", block.text).strip()
+        if text:
+            lines.append(_Line(text, WORD.findall(text.lower()), block))
+    en = english()
+    doc_lang = _doc_language(lines, en)
+    stop = en if doc_lang in ("en", None) else foreign().get(doc_lang, frozenset())
+    _classify(lines, doc_lang, stop, repeated)
+
+    start, end, best = _best_run([_score(line) for line in lines])
+    if best <= 0:
+        # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
+        start, end = 0, len(lines)
+
+    removed: list[Removed] = []
+    if title is None:
+        title = _find_title(lines, start, doc_lang)
+    title_key = normalise_key(title) if title else None
+    if date is None:
+        found = _find_dateline(lines, start, doc_lang)
+        if found:
+            date, d_start, d_end, at = found
+            line = lines[at]
+            if at == start and len(line.words) > 14:
+                # "date 2021-02-09 TOKYO - ..." : drop the dateline, keep the paragraph.
+                removed.append(Removed(line.text[:d_end], "dateline"))
+                line.text = line.text[d_end:].strip()
+            elif len(line.words) <= 14:
+                line.kind, line.reason = "chrome", "dateline"
+
+    kept: list[str] = []
+    related = False
+    for i, line in enumerate(lines):
+        if title_key and line.key == title_key:
+            removed.append(Removed(line.text, "headline"))
+            continue
+        if line.kind == "chrome":
+            related = related or line.reason == "related-stories list"
+            removed.append(Removed(line.text, line.reason))
+            continue
+        if not start <= i < end:
+            if related and len(line.words) > 3:
+                reason = "related-stories list"
+            elif i < start:
+                reason = "navigation" if len(line.words) <= 8 else "before article"
+            else:
+                reason = "footer" if len(line.words) <= 8 else "after article"
+            removed.append(Removed(line.text, reason))
+            continue
+        if line.kind == "short" and not _keep_short(lines, i, end):
+            removed.append(Removed(line.text, "short line in article"))
+            continue
+        text = line.text
+        cut = _trailing_foreign(text, doc_lang) if line.kind == "good" else None
+        if cut is not None:
+            removed.append(Removed(text[cut:], "other language"))
+            text = text[:cut].rstrip()
+        kept.append(text)
+    return Result(title, date, kept, removed)
+
+
+def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
+    """A short line inside the article stays if it heads the next paragraph (a sub-heading)."""
+    line = lines[i]
+    if len(line.words) > 20 or line.text.endswith(".") and len(line.words) < 4:
+        return False
+    if line.block.heading:
+        return True
+    for j in range(i + 1, end):
+        if lines[j].kind == "good":
+            return True
+        if lines[j].kind != "chrome" or j > i + 2:
+            return False
+    return False
+
+
+def reflow(text: str) -> list[str]:
+    """Lines of a dump; hard-wrapped paragraphs (fixed-width text) joined into one line each."""
+    raw = text.split("\n")
+    lengths = sorted(len(r) for r in raw if r.strip())
+    if len(lengths) < 4:
+        return raw
+    width = lengths[int(len(lengths) * 0.9)]
+    long = sum(1 for n in lengths if n >= 0.6 * width)
+    # Fixed-width text: most lines fill a narrow column. Page dumps have no such column.
+    if width > 100 or long < 0.6 * len(lengths):
+        return raw
+    out: list[str] = []
+    joinable = False
+    for r in raw:
+        stripped = r.strip()
+        if not stripped:
+            out.append("")
+            joinable = False
+            continue
+        indented = r[:1] in (" ", "\t")
+        if joinable and not indented:
+            out[-1] = out[-1] + " " + stripped
+        else:
+            out.append(stripped)
+        joinable = len(r.rstrip()) >= 0.6 * width
+    return out

@@ -1,0 +1,46 @@
+"""Which language a line is in, from function words and script, cheaply."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.stopwords import english, foreign
+
+WORD = re.compile(r"\w+")
+# Letters only Vietnamese uses among Latin scripts (tone marks on vowels, ơ, ư, đ).
+_VIETNAMESE = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]")
+_SCRIPTS = (
+    ("zh", re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+)
+
+
+def stopword_ratio(words: list[str], use_nltk: bool = True) -> float:
+    """Share of the (lower-cased) words that are English function words."""
+    if not words:
+        return 0.0
+    stop = english(use_nltk)
+    return sum(w in stop for w in words) / len(words)
+
+
+def language(text: str, words: list[str] | None = None) -> str | None:
+    """The language code of `text` ("en", "es", "vi", "zh"...) or None when it cannot tell."""
+    if words is None:
+        words = WORD.findall(text.lower())
+    if not words:
+        return None
+    if len(_VIETNAMESE.findall(text)) * 4 >= len(words):
+        return "vi"
+    for code, script in _SCRIPTS:
+        if len(script.findall(text)) * 2 >= len(text.replace(" ", "")):
+            return code
+    stop = english()
+    scores = {"en": sum(w in stop for w in words)}
+    for code, vocab in foreign().items():
+        scores[code] = sum(w in vocab for w in words)
+    best = max(scores, key=scores.__getitem__)
+    # Two function words are the least evidence worth a verdict; ties stay unknown.
+    if scores[best] < 2 or sorted(scores.values())[-2] == scores[best]:
+        return None
+    return best
