@@ -107,8 +107,7 @@ def index(ctx, corpus, index_dir, full, check, rollback, quiet, as_json):
             if not report.ok:
                 ctx.exit(1)
             return
-        err = click.get_text_stream("stderr")
-        progress = None if quiet or as_json else Progress(err, err.isatty())
+        progress = None if quiet or as_json else Progress(sys.stderr, sys.stderr.isatty())
         report = build_index(config.corpus_dir, config.index_dir, full=full, progress=progress)
     except (BuildError, gens.IndexBusy, FileNotFoundError, IndexMissing) as exc:
         raise click.ClickException(str(exc)) from None
