@@ -1,0 +1,213 @@
+"""The OpenAPI 3.1 description of the JSON API, built from the configured limits."""
+
+from __future__ import annotations
+
+from .state import limits
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _query(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATE = {"type": "string", "format": "date"}
+ERROR = _json(_ref("Error"), "The error, with a machine-readable code.")
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            }
+        },
+    },
+    "FacetValue": {
+        "type": "object",
+        "required": ["value", "count"],
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}},
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["id", "title", "date", "source", "score", "snippet"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": NULLABLE_STRING,
+            "date": {"type": ["string", "null"], "description": "YYYY-MM-DD"},
+            "source": {"type": "string", "description": "The page's path in the corpus."},
+            "score": {"type": "number"},
+            "snippet": {
+                "type": "string",
+                "description": "HTML: escaped text, matched words wrapped in <mark>.",
+            },
+        },
+    },
+    "SearchResponse": {
+        "type": "object",
+        "required": [
+            "query",
+            "parsed",
+            "total",
+            "page",
+            "per_page",
+            "took_ms",
+            "relaxed",
+            "notices",
+            "suggestion",
+            "facets",
+            "results",
+        ],
+        "properties": {
+            "query": {"type": "string", "description": "The query as searched (maybe trimmed)."},
+            "parsed": {"type": "string", "description": "How the query was understood."},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "took_ms": {"type": "number", "minimum": 0},
+            "relaxed": {
+                "type": "boolean",
+                "description": "No document had all the words; results match any of them.",
+            },
+            "notices": {"type": "array", "items": {"type": "string"}},
+            "suggestion": {
+                "type": ["string", "null"],
+                "description": "A corrected query worth trying (did you mean).",
+            },
+            "facets": {
+                "type": "object",
+                "required": ["source", "year"],
+                "properties": {
+                    "source": {"type": "array", "items": _ref("FacetValue")},
+                    "year": {"type": "array", "items": _ref("FacetValue")},
+                },
+            },
+            "results": {"type": "array", "items": _ref("Hit")},
+        },
+    },
+    "Removed": {
+        "type": "object",
+        "required": ["text", "reason"],
+        "properties": {"text": {"type": "string"}, "reason": {"type": "string"}},
+    },
+    "Document": {
+        "type": "object",
+        "required": ["id", "source", "title", "date", "text", "removed"],
+        "properties": {
+            "id": {"type": "string"},
+            "source": {"type": "string"},
+            "title": NULLABLE_STRING,
+            "date": NULLABLE_STRING,
+            "text": {"type": "string", "description": "The kept paragraphs, one per line."},
+            "removed": {
+                "type": "array",
+                "description": "What the cleaner dropped from the page, and why.",
+                "items": _ref("Removed"),
+            },
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "documents", "built_at", "generation"],
+        "properties": {
+            "status": {"const": "ok"},
+            "documents": {"type": "integer", "minimum": 0},
+            "built_at": NULLABLE_STRING,
+            "generation": {"type": ["string", "integer", "null"]},
+        },
+    },
+}
+
+
+def spec() -> dict:
+    """The API description; limits (per_page bounds) come from the running config."""
+    search = limits()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "seedsearch",
+            "version": "1.0.0",
+            "description": "Full-text search over cleaned news pages.",
+        },
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Search the documents",
+                    "parameters": [
+                        _query(
+                            "q",
+                            'The query: words, "phrases", -excluded, prefix*.',
+                            {"type": "string", "minLength": 1},
+                            required=True,
+                        ),
+                        _query("page", "Result page, from 1.", {"type": "integer", "minimum": 1}),
+                        _query(
+                            "per_page",
+                            "Results per page.",
+                            {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": search.max_per_page,
+                                "default": search.per_page,
+                            },
+                        ),
+                        _query("from", "Earliest date, inclusive (YYYY-MM-DD).", DATE),
+                        _query("to", "Latest date, inclusive (YYYY-MM-DD).", DATE),
+                        _query("source", "Only documents from this source.", {"type": "string"}),
+                        _query(
+                            "sort",
+                            "Result order.",
+                            {"enum": ["relevance", "newest"], "default": "relevance"},
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json(_ref("SearchResponse"), "One page of results."),
+                        "400": ERROR,
+                        "503": ERROR,
+                    },
+                }
+            },
+            "/api/doc/{id}": {
+                "get": {
+                    "operationId": "getDocument",
+                    "summary": "One cleaned document, with its cleaning report",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Document"), "The document."),
+                        "404": ERROR,
+                        "503": ERROR,
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Whether an index is loaded, and which",
+                    "responses": {
+                        "200": _json(_ref("Health"), "The live index."),
+                        "503": ERROR,
+                    },
+                }
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }
