@@ -159,17 +159,18 @@ def _metadata(soup: BeautifulSoup) -> tuple[str | None, str | None]:
     return title or None, date
 
 
-def _chrome_reason(tag: Tag) -> str | None:
+def _chrome_reason(tag: Tag) -> tuple[str | None, bool]:
+    """Why this element is chrome, and whether that is certain (tag, role) or a hint (class)."""
     if tag.name in _TAG_REASONS:
-        return _TAG_REASONS[tag.name]
+        return _TAG_REASONS[tag.name], True
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
-        return "hidden"
+        return "hidden", True
     style = tag.get("style")
     if isinstance(style, str) and "display:none" in style.replace(" ", ""):
-        return "hidden"
+        return "hidden", True
     role = tag.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
-        return "navigation" if role in ("navigation", "banner") else "footer"
+        return ("navigation" if role in ("navigation", "banner") else "footer"), True
     attrs = " ".join(
         " ".join(v) if isinstance(v, list) else str(v)
         for v in (tag.get("class"), tag.get("id"))
@@ -178,8 +179,8 @@ def _chrome_reason(tag: Tag) -> str | None:
     if attrs:
         m = _CLASS_REASONS.search(attrs)
         if m and m.lastgroup:
-            return _CLASS_LABELS[m.lastgroup]
-    return None
+            return _CLASS_LABELS[m.lastgroup], False
+    return None, False
 
 
 class _Walker:
@@ -191,6 +192,7 @@ class _Walker:
         self.link_chars = 0
         self.total = total
         self.reasons: list[str | None] = [None]
+        self.hints: list[str | None] = [None]
         self.heading = 0
 
     def flush(self) -> None:
@@ -198,7 +200,13 @@ class _Walker:
         if text:
             size = len(text)
             self.blocks.append(
-                Block(text, min(1.0, self.link_chars / size), self.reasons[-1], self.heading > 0)
+                Block(
+                    text,
+                    min(1.0, self.link_chars / size),
+                    self.reasons[-1],
+                    self.heading > 0,
+                    self.hints[-1],
+                )
             )
         self.parts, self.link_chars = [], 0
 
@@ -217,16 +225,18 @@ class _Walker:
             block = child.name in _BLOCK_TAGS
             if block:
                 self.flush()
-            reason = _chrome_reason(child) if block or child.name == "span" else None
+            reason, certain = _chrome_reason(child) if block else (None, False)
             # A container holding most of the page's text is the page, not a sidebar.
             if reason and self.reasons[-1] is None and len(child.get_text()) > 0.4 * self.total:
                 reason = None
-            self.reasons.append(reason or self.reasons[-1])
+            self.reasons.append(reason if certain else self.reasons[-1])
+            self.hints.append(reason if reason and not certain else self.hints[-1])
             heading = child.name in _HEADINGS
             self.heading += heading
             self.walk(child, in_link or child.name == "a")
             self.heading -= heading
             self.reasons.pop()
+            self.hints.pop()
             if block:
                 self.flush()
             elif child.name in ("td", "th"):

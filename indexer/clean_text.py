@@ -18,8 +18,18 @@ GOOD_STOP = 0.18
 # Cost, in characters of article text, of crossing one non-article block inside the article.
 SHORT_COST = 25
 CHROME_COST = 60
+# Weight of a paragraph inside an element whose class names chrome ("sidebar", "related").
+HINTED = 0.5
+# Weight of a paragraph with no paragraph next to it.
+ISOLATED = 0.5
+# How far below the headline the article may start (byline, date, share buttons, picture).
+HEAD_GAP = 12
+# Labels that usually end an article: crossing one costs as much as a short paragraph.
+WALL_COST = 200
+WALLS = frozenset({"related-stories list", "comment counter", "footer", "share prompt"})
 
 _SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]$")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
 _KEY_STRIP = re.compile(r"[^\w ]+")
@@ -78,6 +88,7 @@ class Block:
     link: float = 0.0  # share of the characters inside links
     boiler: str | None = None  # why the page structure marks it as chrome
     heading: bool = False
+    hint: str | None = None  # a weaker chrome sign (a class name such as "sidebar")
 
 
 @dataclass
@@ -98,6 +109,12 @@ class _Line:
     kind: str = "short"  # good | near | short | chrome
     reason: str = ""
     key: str = ""
+
+
+def _cjk_words(run: str) -> list[str]:
+    if not _CJK.search(run):
+        return [run]
+    return [run[i : i + 2] for i in range(0, len(run), 2)]
 
 
 def normalise_key(text: str) -> str:
@@ -188,14 +205,26 @@ def _classify(
                     lines[j].kind, lines[j].reason = "chrome", "forum chrome"
 
 
-def _score(line: _Line) -> float:
-    if line.kind == "good":
-        return len(line.text) * (1.0 - line.block.link)
-    if line.kind == "near":
-        return 0.0
-    if line.kind == "chrome":
-        return -CHROME_COST
-    return -SHORT_COST - len(line.text) * 0.2
+def _scores(lines: list[_Line]) -> list[float]:
+    """Each line's worth as article text: paragraphs gain their length, everything else costs."""
+    scores = []
+    for i, line in enumerate(lines):
+        if line.kind == "good":
+            value = len(line.text) * (1.0 - line.block.link) * (HINTED if line.block.hint else 1.0)
+            # Teaser lists and comment threads interleave long lines with bylines and times;
+            # article paragraphs come in runs.
+            before = lines[i - 1].kind if i else "short"
+            after = lines[i + 1].kind if i + 1 < len(lines) else "short"
+            if before not in ("good", "near") and after not in ("good", "near"):
+                value *= ISOLATED
+            scores.append(value)
+        elif line.kind == "near":
+            scores.append(0.0)
+        elif line.kind == "chrome":
+            scores.append(-WALL_COST if line.reason in WALLS else -CHROME_COST)
+        else:
+            scores.append(-SHORT_COST - len(line.text) * 0.2)
+    return scores
 
 
 def _best_run(scores: Sequence[float]) -> tuple[int, int, float]:
@@ -209,6 +238,19 @@ def _best_run(scores: Sequence[float]) -> tuple[int, int, float]:
         if total > best[2]:
             best = (start, i + 1, total)
     return best
+
+
+def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
+    """The best run of lines; when the headline is printed inside it, the article starts there."""
+    start, end, best = _best_run(_scores(lines))
+    if best <= 0:
+        # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
+        return 0, len(lines)
+    if title_key:
+        heads = [i for i in range(start, end) if lines[i].key == title_key]
+        if heads:
+            start = heads[-1] + 1
+    return start, end
 
 
 def _title_like(line: _Line, doc_lang: str | None) -> bool:
@@ -234,25 +276,12 @@ def _strip_suffix(text: str, keys: set[str]) -> str:
     return text
 
 
-def _find_title(lines: list[_Line], start: int, doc_lang: str | None) -> str | None:
-    """The headline: a title-like head line printed twice, else the first line if title-like."""
-    head = lines[:start]
-    counts: dict[str, int] = {}
-    for line in lines:
-        counts[line.key] = counts.get(line.key, 0) + 1
-    for line in head:
-        if (
-            counts[line.key] >= 2
-            and line.reason in ("", "repeated line")
-            and _title_like(line, doc_lang)
-        ):
-            return line.text
-    keys = set(counts)
-    for line in lines[: start + 1]:
+def _find_title(lines: list[_Line], doc_lang: str | None) -> str | None:
+    """The headline: the first line unless it is a paragraph, skipping labels printed above it."""
+    keys = {line.key for line in lines}
+    for line in lines[:HEAD_GAP]:
         if line.reason and line.reason != "repeated line":
             continue  # labels printed above the headline (ads, forum menus)
-        if line.kind == "good" and len(line.words) > 30:
-            return None
         if _title_like(line, doc_lang):
             return _strip_suffix(line.text, keys)
         return None
@@ -315,21 +344,22 @@ def clean_blocks(
     for block in blocks:
         text = _SPACES.sub(" ", block.text).strip()
         if text:
-            lines.append(_Line(text, WORD.findall(text.lower()), block))
+            words = WORD.findall(text.lower())
+            if _CJK.search(text):
+                # Chinese and Japanese write no spaces: count about two characters as a word.
+                words = [c for w in words for c in _cjk_words(w)]
+            lines.append(_Line(text, words, block))
     en = english()
     doc_lang = _doc_language(lines, en)
     stop = en if doc_lang in ("en", None) else foreign().get(doc_lang, frozenset())
     _classify(lines, doc_lang, stop, repeated)
 
-    start, end, best = _best_run([_score(line) for line in lines])
-    if best <= 0:
-        # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
-        start, end = 0, len(lines)
+    if title is None:
+        title = _find_title(lines, doc_lang)
+    title_key = normalise_key(title) if title else None
+    start, end = _region(lines, title_key)
 
     removed: list[Removed] = []
-    if title is None:
-        title = _find_title(lines, start, doc_lang)
-    title_key = normalise_key(title) if title else None
     if date is None:
         found = _find_dateline(lines, start, doc_lang)
         if found:
