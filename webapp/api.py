@@ -65,7 +65,7 @@ def api_document(doc_id: str):
 
 @bp.get("/api/openapi.json")
 def openapi():
-    return jsonify(spec())
+    return jsonify(spec(limits()))
 
 
 @bp.get("/healthz")

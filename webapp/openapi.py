@@ -1,8 +1,8 @@
-"""The OpenAPI 3.1 description of the JSON API, built from the configured limits."""
+"""The OpenAPI 3.1 description of the JSON API; per_page bounds come from the configured limits."""
 
 from __future__ import annotations
 
-from .state import limits
+from indexer.config import SearchConfig
 
 
 def _ref(name: str) -> dict:
@@ -14,13 +14,17 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _query(name: str, description: str, schema: dict, required: bool = False) -> dict:
-    return {
+    parameter = {
         "name": name,
         "in": "query",
         "required": required,
         "description": description,
         "schema": schema,
     }
+    if not required:
+        # HTML forms send empty fields; an empty optional parameter means its default.
+        parameter["allowEmptyValue"] = True
+    return parameter
 
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -135,9 +139,8 @@ SCHEMAS = {
 }
 
 
-def spec() -> dict:
-    """The API description; limits (per_page bounds) come from the running config."""
-    search = limits()
+def spec(search: SearchConfig) -> dict:
+    """The API description for a server running with these search limits."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -154,10 +157,14 @@ def spec() -> dict:
                         _query(
                             "q",
                             'The query: words, "phrases", -excluded, prefix*.',
-                            {"type": "string", "minLength": 1},
+                            {"type": "string", "minLength": 1, "pattern": "\\S"},
                             required=True,
                         ),
-                        _query("page", "Result page, from 1.", {"type": "integer", "minimum": 1}),
+                        _query(
+                            "page",
+                            f"Result page, from 1 (page × per_page at most {search.max_depth}).",
+                            {"type": "integer", "minimum": 1, "maximum": search.max_depth},
+                        ),
                         _query(
                             "per_page",
                             "Results per page.",
