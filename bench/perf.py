@@ -1,0 +1,793 @@
+"""Performance benchmark of seedsearch against plain Whoosh and SQLite FTS5 (issue #5).
+
+On demand, not in CI:
+
+    python bench/perf.py                 # build, incremental, in-process queries, HTTP load
+    python bench/perf.py --quick         # fewer repetitions and shorter load, for development
+    python bench/perf.py --scale         # also the corpus ten times over (~190,000 documents)
+    python bench/perf.py --json out.json # also write every figure as JSON
+
+Every figure is measured in the same run as its reference, repetitions interleaved, and the
+median of the repetitions is reported. The Reuters-21578 stories are written one .txt file
+each (title line, blank line, body) so they go through the real cleaner and indexer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import _perf_refs as refs  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "reuters21578"
+MIB = 1024 * 1024
+
+
+# --- corpus -------------------------------------------------------------------------------
+
+
+def load_stories(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def _wrap(text: str, width: int) -> str:
+    """Re-wrap each paragraph (same words) at `width`, so copies share no short lines."""
+    out = []
+    for para in text.split("\n    "):
+        line, lines = [], []
+        size = 0
+        for word in para.split():
+            if size + len(word) > width and line:
+                lines.append(" ".join(line))
+                line, size = [], 0
+            line.append(word)
+            size += len(word) + 1
+        if line:
+            lines.append(" ".join(line))
+        out.append("\n".join(lines))
+    return "\n    ".join(out)
+
+
+def write_corpus(stories: list[dict], folder: Path, copies: int = 1) -> int:
+    """One .txt file per story and copy. Copy k > 0 gets new ids (its own folder) and its
+    paragraphs re-wrapped at another width: the same words, but no line shared between copies,
+    so the cleaner's repeated-line (site chrome) detection sees new documents, not duplicates."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    n = 0
+    for k in range(copies):
+        sub = folder / f"copy{k:02d}" if copies > 1 else folder
+        sub.mkdir(parents=True)
+        for story in stories:
+            body = story["body"] if k == 0 else _wrap(story["body"], 50 + 5 * k)
+            title = story["title"] if k == 0 else f"{story['title']} ({k})"
+            (sub / f"{story['id']}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+            n += 1
+    return n
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def seedsearch_cmd(indexer_only: bool = False) -> list[str]:
+    """The installed `seedsearch` script. With `indexer_only`, fall back to the indexer's own
+    click group (the same `index` command) when the web app does not import."""
+    script = Path(sys.executable).with_name("seedsearch")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "webapp.cli"]
+    if indexer_only and not _works(cmd):
+        return [sys.executable, "-c", "from indexer.cli import main; main()"]
+    return cmd
+
+
+_WORKS: dict[tuple, bool] = {}
+
+
+def _works(cmd: list[str]) -> bool:
+    key = tuple(cmd)
+    if key not in _WORKS:
+        done = subprocess.run([*cmd, "--help"], capture_output=True, cwd=ROOT)
+        _WORKS[key] = done.returncode == 0
+        if not _WORKS[key]:
+            print(
+                "note: `seedsearch` does not start (web app import failed); "
+                "running the indexer's CLI for `index`",
+                file=sys.stderr,
+            )
+    return _WORKS[key]
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss: int
+    stdout: str
+
+
+def run_measured(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> Run:
+    """Run `cmd` to completion: wall time and peak RSS of it plus all its children."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, text=True
+    )
+    peak = 0
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        try:
+            parent = psutil.Process(proc.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not stop.is_set():
+            total = 0
+            try:
+                procs = [parent, *parent.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                break
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+            peak = max(peak, total)
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{out}\n{err}")
+    return Run(seconds, peak, out)
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
+
+
+def median_of(dicts: list[dict]) -> dict:
+    return {k: statistics.median(d[k] for d in dicts) for k in dicts[0]}
+
+
+def time_queries(fn, queries: list[str]) -> list[float]:
+    times = []
+    for q in queries:
+        t = time.perf_counter()
+        fn(q)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stderr.read()}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} did not come up")
+
+
+def load_test(port: int, queries: list[str], clients: int, seconds: float) -> dict:
+    """`clients` keep-alive connections, each cycling through the queries for `seconds`."""
+    paths = ["/api/search?q=" + urllib.parse.quote(q) for q in queries]
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = [0]
+    deadline = time.monotonic() + seconds
+
+    def client(offset: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad, i = [], 0, offset
+        while time.monotonic() < deadline:
+            path = paths[i % len(paths)]
+            i += 1
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                body = resp.read()
+                ok = resp.status == 200 and body.startswith(b"{")
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append((time.perf_counter() - t) * 1000)
+            bad += not ok
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=client, args=(k * len(paths) // clients,)) for k in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "rps": len(latencies) / elapsed,
+        **percentiles(latencies),
+        "errors": errors[0],
+        "requests": len(latencies),
+    }
+
+
+# --- the benchmark ------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    name: str
+    target: str
+    actual: float | str
+    reference: float | str = ""
+    ratio: float | None = None
+    passed: bool | None = None
+    unit: str = ""
+
+
+@dataclass
+class Bench:
+    args: argparse.Namespace
+    work: Path
+    queries: list[str]
+    rows: list[Row] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def corpus(self) -> Path:
+        return self.work / "corpus"
+
+    @property
+    def index(self) -> Path:
+        return self.work / "index"
+
+    @property
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env["SEEDSEARCH_CONFIG"] = str(self.work / "config.toml")
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+        return env
+
+    def log(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def index_cmd(self, *extra, index: Path | None = None, corpus: Path | None = None):
+        return [
+            *seedsearch_cmd(indexer_only=True),
+            "index",
+            "--corpus",
+            str(corpus or self.corpus),
+            "--index",
+            str(index or self.index),
+            "--quiet",
+            *extra,
+        ]
+
+    def live_dir(self, index: Path | None = None) -> Path:
+        from indexer import generations as gens
+
+        index = index or self.index
+        return index / gens.read_pointer(index)
+
+    # 1. build -------------------------------------------------------------------------------
+
+    def build(self, corpus: Path, n_docs: int, reps: int, label: str, refs_too=True) -> dict:
+        product, whoosh, fts = [], [], []
+        for rep in range(reps):
+            self.log(f"[{label}] build rep {rep + 1}/{reps}")
+            if self.index.exists():
+                shutil.rmtree(self.index)
+            product.append(run_measured(self.index_cmd("--full", corpus=corpus), env=self.env))
+            if refs_too:
+                wdir = self.work / "whoosh-ref"
+                if wdir.exists():
+                    shutil.rmtree(wdir)
+                whoosh.append(
+                    run_measured(
+                        [
+                            sys.executable,
+                            str(HERE / "_perf_refs.py"),
+                            "whoosh-build",
+                            str(corpus),
+                            str(wdir),
+                        ]
+                    )
+                )
+            fts.append(
+                run_measured(
+                    [
+                        sys.executable,
+                        str(HERE / "_perf_refs.py"),
+                        "fts5-build",
+                        str(corpus),
+                        str(self.work / "fts5.db"),
+                    ]
+                )
+            )
+        out = {
+            "docs": n_docs,
+            "seconds": statistics.median(r.seconds for r in product),
+            "peak_mib": statistics.median(r.peak_rss for r in product) / MIB,
+            "index_mib": dir_size(self.live_dir()) / MIB,
+            "fts5_seconds": statistics.median(r.seconds for r in fts),
+            "fts5_peak_mib": statistics.median(r.peak_rss for r in fts) / MIB,
+            "fts5_index_mib": (self.work / "fts5.db").stat().st_size / MIB,
+            "runs": [r.seconds for r in product],
+            "fts5_runs": [r.seconds for r in fts],
+        }
+        if whoosh:
+            out.update(
+                whoosh_seconds=statistics.median(r.seconds for r in whoosh),
+                whoosh_peak_mib=statistics.median(r.peak_rss for r in whoosh) / MIB,
+                whoosh_index_mib=dir_size(self.work / "whoosh-ref") / MIB,
+                whoosh_runs=[r.seconds for r in whoosh],
+            )
+        return out
+
+    # 2. incremental -------------------------------------------------------------------------
+
+    def incremental(self, reps: int, full_seconds: float) -> dict:
+        files = sorted(self.corpus.glob("*.txt"))
+        times = []
+        for rep in range(reps):
+            self.log(f"incremental rep {rep + 1}/{reps}")
+            changed = files[100 + rep]
+            changed.write_text(
+                changed.read_text(encoding="utf-8")
+                + f"    The benchmark changed this story in repetition {rep + 1}.\n",
+                encoding="utf-8",
+            )
+            (self.corpus / f"new{rep}.txt").write_text(
+                f"BENCHMARK ADDS A STORY {rep}\n\nA new story about grain exports and "
+                "interest rates, added by the benchmark.\n",
+                encoding="utf-8",
+            )
+            files[200 + rep].unlink()
+            times.append(run_measured(self.index_cmd(), env=self.env).seconds)
+        check = subprocess.run(
+            self.index_cmd("--check"), env=self.env, capture_output=True, text=True
+        )
+        full_index = self.work / "index-full"
+        if full_index.exists():
+            shutil.rmtree(full_index)
+        subprocess.run(self.index_cmd("--full", index=full_index), env=self.env, check=True)
+        same = self.stored(self.live_dir()) == self.stored(self.live_dir(full_index))
+        shutil.rmtree(full_index)
+        return {
+            "seconds": statistics.median(times),
+            "runs": times,
+            "full_seconds": full_seconds,
+            "check_ok": check.returncode == 0,
+            "equals_full": same,
+        }
+
+    @staticmethod
+    def stored(gen_dir: Path) -> dict:
+        from whoosh import index as whoosh_index
+
+        ix = whoosh_index.open_dir(str(gen_dir))
+        with ix.searcher() as s:
+            docs = {f["id"]: f for f in s.all_stored_fields()}
+        return docs
+
+    # 3. in-process queries ------------------------------------------------------------------
+
+    def queries_in_process(self, reps: int, refs_too=True) -> dict:
+        from indexer.config import load_config
+        from indexer.live import LiveIndex
+        from indexer.search import parse_request, search
+
+        config = load_config(self.work / "config.toml")
+        searcher = LiveIndex(self.index).searcher()
+
+        def product(q):
+            return search(searcher, parse_request({"q": q}, config.search), config.search)
+
+        engines = {"product": product, "fts5": refs.Fts5Query(self.work / "fts5.db")}
+        if refs_too:
+            engines["whoosh"] = refs.WhooshQuery(self.work / "whoosh-ref")
+        runs = {name: [] for name in engines}
+        for name, fn in engines.items():  # warm-up: first opening, OS cache
+            time_queries(fn, self.queries)
+        for rep in range(reps):
+            self.log(f"queries rep {rep + 1}/{reps}")
+            for name, fn in engines.items():
+                runs[name].append(percentiles(time_queries(fn, self.queries)))
+        return {name: median_of(r) for name, r in runs.items()}
+
+    # 4. HTTP --------------------------------------------------------------------------------
+
+    def http(self, reps: int, seconds: float, clients: int, threads: int) -> dict:
+        servers = {
+            "product": lambda port: [
+                *seedsearch_cmd(),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--index",
+                str(self.index),
+            ],
+            "fts5": lambda port: [
+                sys.executable,
+                str(HERE / "_perf_refs.py"),
+                "fts5-serve",
+                str(self.work / "fts5.db"),
+                str(port),
+                str(threads),
+            ],
+        }
+        runs = {name: [] for name in servers}
+        rss = []
+        for rep in range(reps):
+            for name, cmd in servers.items():
+                self.log(f"http {name} rep {rep + 1}/{reps} ({seconds:.0f}s, {clients} clients)")
+                port = free_port()
+                proc = subprocess.Popen(
+                    cmd(port),
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                try:
+                    wait_http(port, proc)
+                    load_test(port, self.queries, clients, min(3.0, seconds))  # warm-up
+                    runs[name].append(load_test(port, self.queries, clients, seconds))
+                    if name == "product":
+                        rss.append(psutil.Process(proc.pid).memory_info().rss / MIB)
+                finally:
+                    proc.terminate()
+                    try:
+                        proc.wait(10)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
+        out = {name: median_of(r) for name, r in runs.items()}
+        out["product"]["errors"] = sum(r["errors"] for r in runs["product"])
+        out["fts5"]["errors"] = sum(r["errors"] for r in runs["fts5"])
+        out["product_rss_mib"] = statistics.median(rss)
+        return out
+
+    # the table ------------------------------------------------------------------------------
+
+    def add(self, *args, **kwargs):
+        self.rows.append(Row(*args, **kwargs))
+
+    def table(self) -> str:
+        def fmt(v):
+            if isinstance(v, float):
+                return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
+            return str(v)
+
+        header = ("measure", "target", "actual", "reference", "ratio", "pass")
+        lines = [header]
+        for r in self.rows:
+            lines.append(
+                (
+                    r.name,
+                    r.target,
+                    fmt(r.actual) + (f" {r.unit}" if r.unit else ""),
+                    fmt(r.reference),
+                    "" if r.ratio is None else f"{r.ratio:.2f}×",
+                    {True: "yes", False: "NO", None: ""}[r.passed],
+                )
+            )
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        out = []
+        for i, line in enumerate(lines):
+            out.append("| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |")
+            if i == 0:
+                out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+        return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="1 repetition, 5 s load, no scale")
+    p.add_argument("--reps", type=int, default=None, help="repetitions (default 3, quick 1)")
+    p.add_argument("--scale", action="store_true", help="also the corpus 10× (~190k documents)")
+    p.add_argument("--scale-copies", type=int, default=10)
+    p.add_argument("--scale-reps", type=int, default=1)
+    p.add_argument(
+        "--only",
+        default="build,incremental,query,http",
+        help="comma list of build,incremental,query,http",
+    )
+    p.add_argument("--seconds", type=float, default=None, help="HTTP load duration (default 30)")
+    p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--limit", type=int, default=0, help="use only the first N stories")
+    p.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "perf")
+    p.add_argument("--json", type=Path, help="write all figures to this file")
+    args = p.parse_args(argv)
+    reps = args.reps or (1 if args.quick else 3)
+    seconds = args.seconds or (5.0 if args.quick else 30.0)
+    only = set(args.only.split(","))
+
+    stories = load_stories(DATA / "reuters21578.jsonl.gz")
+    if args.limit:
+        stories = stories[: args.limit]
+    queries = [q.strip() for q in (DATA / "queries.txt").read_text().splitlines() if q.strip()]
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    threads = 8
+    (work / "config.toml").write_text(
+        f'[corpus]\ndir = "corpus"\n\n[index]\ndir = "index"\n\n[server]\nthreads = {threads}\n',
+        encoding="utf-8",
+    )
+    b = Bench(args, work, queries)
+    n = write_corpus(stories, b.corpus)
+    b.log(f"{n} stories written to {b.corpus}; {len(queries)} queries; {reps} repetitions")
+    fig = b.figures
+    fig["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "reps": reps}
+
+    build = fig["build"] = b.build(b.corpus, n, reps, "19k")
+    docs_s = n / build["seconds"]
+    b.add(
+        "build: documents/s (incl. cleaning)",
+        "≥ 1,000",
+        docs_s,
+        n / build["whoosh_seconds"],
+        docs_s / (n / build["whoosh_seconds"]),
+        docs_s >= 1000,
+    )
+    b.add(
+        "build: seconds vs plain Whoosh",
+        "",
+        build["seconds"],
+        build["whoosh_seconds"],
+        build["seconds"] / build["whoosh_seconds"],
+        unit="s",
+    )
+    b.add(
+        "build: seconds vs FTS5",
+        "",
+        build["seconds"],
+        build["fts5_seconds"],
+        build["seconds"] / build["fts5_seconds"],
+        unit="s",
+    )
+    b.add(
+        "build: peak memory vs plain Whoosh",
+        "",
+        build["peak_mib"],
+        build["whoosh_peak_mib"],
+        build["peak_mib"] / build["whoosh_peak_mib"],
+        unit="MiB",
+    )
+    b.add(
+        "build: peak memory vs FTS5",
+        "",
+        build["peak_mib"],
+        build["fts5_peak_mib"],
+        build["peak_mib"] / build["fts5_peak_mib"],
+        unit="MiB",
+    )
+    b.add(
+        "build: index size vs plain Whoosh",
+        "",
+        build["index_mib"],
+        build["whoosh_index_mib"],
+        build["index_mib"] / build["whoosh_index_mib"],
+        unit="MiB",
+    )
+    b.add(
+        "build: index size vs FTS5",
+        "",
+        build["index_mib"],
+        build["fts5_index_mib"],
+        build["index_mib"] / build["fts5_index_mib"],
+        unit="MiB",
+    )
+
+    if "incremental" in only:
+        inc = fig["incremental"] = b.incremental(reps, build["seconds"])
+        b.add(
+            "incremental: 1 changed, 1 added, 1 deleted",
+            "≤ 2 s",
+            inc["seconds"],
+            inc["full_seconds"],
+            inc["seconds"] / inc["full_seconds"],
+            inc["seconds"] <= 2,
+            unit="s",
+        )
+        b.add(
+            "incremental: equals full rebuild",
+            "yes",
+            "yes" if inc["equals_full"] else "no",
+            passed=inc["equals_full"],
+        )
+        b.add(
+            "incremental: index --check",
+            "passes",
+            "ok" if inc["check_ok"] else "failed",
+            passed=inc["check_ok"],
+        )
+
+    if "query" in only:
+        qf = fig["query"] = b.queries_in_process(reps)
+        for pct in ("p50", "p95", "p99"):
+            ratio = qf["product"][pct] / qf["fts5"][pct]
+            b.add(
+                f"query in-process {pct} vs FTS5",
+                "≤ 2× FTS5" if pct == "p50" else "",
+                qf["product"][pct],
+                qf["fts5"][pct],
+                ratio,
+                ratio <= 2 if pct == "p50" else None,
+                unit="ms",
+            )
+        for pct in ("p50", "p99"):
+            b.add(
+                f"query in-process {pct} vs plain Whoosh",
+                "",
+                qf["product"][pct],
+                qf["whoosh"][pct],
+                qf["product"][pct] / qf["whoosh"][pct],
+                unit="ms",
+            )
+
+    hf = None
+    if "http" in only:
+        try:
+            hf = fig["http"] = b.http(reps, seconds, args.clients, threads)
+        except RuntimeError as exc:
+            b.log(f"HTTP benchmark not run: {exc}")
+            fig["http"] = {"error": str(exc)}
+            b.add("http: server starts", "yes", "no (see log)", passed=False)
+    if hf:
+        pr, fr = hf["product"], hf["fts5"]
+        b.add(
+            f"http: requests/s ({args.clients} clients)",
+            "",
+            pr["rps"],
+            fr["rps"],
+            pr["rps"] / fr["rps"],
+        )
+        b.add(
+            "http: p50",
+            "≤ 1.5× FTS5",
+            pr["p50"],
+            fr["p50"],
+            pr["p50"] / fr["p50"],
+            pr["p50"] <= 1.5 * fr["p50"],
+            unit="ms",
+        )
+        b.add(
+            "http: p99",
+            "≤ 2× FTS5",
+            pr["p99"],
+            fr["p99"],
+            pr["p99"] / fr["p99"],
+            pr["p99"] <= 2 * fr["p99"],
+            unit="ms",
+        )
+        b.add("http: errors", "0", pr["errors"], fr["errors"], passed=pr["errors"] == 0)
+        b.add(
+            "http: server RSS after load",
+            "≤ 250 MiB",
+            hf["product_rss_mib"],
+            passed=hf["product_rss_mib"] <= 250,
+            unit="MiB",
+        )
+
+    if args.scale and not args.quick:
+        scale_corpus = work / "corpus-scale"
+        ns = write_corpus(stories, scale_corpus, copies=args.scale_copies)
+        b.log(f"{ns} stories written to {scale_corpus}")
+        sb = fig["scale_build"] = b.build(
+            scale_corpus, ns, args.scale_reps, "scale", refs_too=False
+        )
+        b.add(
+            f"scale ({ns:,} docs): build seconds vs FTS5",
+            "",
+            sb["seconds"],
+            sb["fts5_seconds"],
+            sb["seconds"] / sb["fts5_seconds"],
+            unit="s",
+        )
+        b.add(
+            "scale: documents/s",
+            "",
+            ns / sb["seconds"],
+            ns / sb["fts5_seconds"],
+            sb["fts5_seconds"] / sb["seconds"],
+        )
+        b.add(
+            "scale: build peak memory",
+            "≤ 1,024 MiB",
+            sb["peak_mib"],
+            sb["fts5_peak_mib"],
+            sb["peak_mib"] / sb["fts5_peak_mib"],
+            sb["peak_mib"] <= 1024,
+            unit="MiB",
+        )
+        b.add(
+            "scale: index size",
+            "",
+            sb["index_mib"],
+            sb["fts5_index_mib"],
+            sb["index_mib"] / sb["fts5_index_mib"],
+            unit="MiB",
+        )
+        sq = fig["scale_query"] = b.queries_in_process(args.scale_reps, refs_too=False)
+        b.add(
+            "scale: query in-process p50",
+            "",
+            sq["product"]["p50"],
+            sq["fts5"]["p50"],
+            sq["product"]["p50"] / sq["fts5"]["p50"],
+            unit="ms",
+        )
+        b.add(
+            "scale: query in-process p99",
+            "≤ 150 ms",
+            sq["product"]["p99"],
+            sq["fts5"]["p99"],
+            sq["product"]["p99"] / sq["fts5"]["p99"],
+            sq["product"]["p99"] <= 150,
+            unit="ms",
+        )
+
+    table = b.table()
+    print(table)
+    print(
+        f"\n{n:,} stories, {len(queries)} queries, medians of {reps} repetitions; "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    fig["table"] = table
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(fig, indent=2), encoding="utf-8")
+    failed = [r.name for r in b.rows if r.passed is False]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
