@@ -15,6 +15,7 @@ each (title line, blank line, body) so they go through the real cleaner and inde
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import http.client
 import json
@@ -150,10 +151,8 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path | None = Non
             except psutil.NoSuchProcess:
                 break
             for p in procs:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess):
                     total += p.memory_info().rss
-                except psutil.NoSuchProcess:
-                    pass
             peak = max(peak, total)
             stop.wait(0.02)
 
@@ -432,7 +431,7 @@ class Bench:
         if refs_too:
             engines["whoosh"] = refs.WhooshQuery(self.work / "whoosh-ref")
         runs = {name: [] for name in engines}
-        for name, fn in engines.items():  # warm-up: first opening, OS cache
+        for fn in engines.values():  # warm-up: first opening, OS cache
             time_queries(fn, self.queries)
         for rep in range(reps):
             self.log(f"queries rep {rep + 1}/{reps}")
@@ -522,7 +521,8 @@ class Bench:
         widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
         out = []
         for i, line in enumerate(lines):
-            out.append("| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |")
+            cells = (c.ljust(w) for c, w in zip(line, widths, strict=True))
+            out.append("| " + " | ".join(cells) + " |")
             if i == 0:
                 out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
         return "\n".join(out)
