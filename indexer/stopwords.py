@@ -34,7 +34,8 @@ FOREIGN = {
     "nl": "de het een van en is dat op te zijn met voor niet aan er maar ook als bij door om "
     "nog wordt dan",
     "vi": "của và các là được có trong cho với người này những một không đã khi để đến từ "
-    "theo về năm nhiều hai rằng sẽ cũng như tại",
+    "theo về năm nhiều hai rằng sẽ cũng như tại đang bị vì nên thì mà nhưng hay hoặc nếu đó đây "
+    "ra vào lên trên dưới sau trước giữa qua bởi việc ông bà họ chúng tôi ta mình nước cả mới",
 }
 
 
