@@ -90,10 +90,12 @@ def document(doc_id: str):
         for line in doc.text.splitlines()
         if line.strip()
     ]
+    title = doc.title or doc.source
     return render_template(
         "document.html",
         doc=doc,
         q=q,
+        title=highlight_text(title, q) if q else str(escape(title)),
         paragraphs=paragraphs,
         related=related(searcher, doc_id, n=5),
     )
