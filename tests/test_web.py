@@ -6,7 +6,11 @@ import html
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from webfixtures import BAD_INPUT_IDS, BAD_INPUTS, EVIL_NAME, MUST_REFUSE, MUST_REFUSE_IDS
+
+from webapp import create_app
 
 # Shared fixtures (app, client, the real index) live in tests/webfixtures.py.
 pytest_plugins = ["webfixtures"]
@@ -221,5 +225,16 @@ def test_security_headers(client, path):
     assert headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_not_in_debug_mode(app):
+def test_not_in_debug_mode(app, web_config, monkeypatch):
     assert not app.debug
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    assert not create_app(web_config).debug
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(q=st.text(max_size=60), page=st.sampled_from(["", "1", "2", "0", "x"]))
+def test_fuzzed_queries_never_5xx(app, q, page):
+    response = app.test_client().get("/search", query_string={"q": q, "page": page})
+    assert response.status_code in (200, 400)
+    body = response.get_data(as_text=True)
+    assert "<script" not in body

@@ -16,6 +16,8 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SEEDSEARCH=config,
+        # Flask would take DEBUG from $FLASK_DEBUG; only tests may turn it on, via overrides.
+        DEBUG=False,
         # Flask refuses larger bodies with 413; security.py also checks Content-Length up front.
         MAX_CONTENT_LENGTH=config.search.max_request_bytes,
     )
