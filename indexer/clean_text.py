@@ -77,6 +77,15 @@ _LABEL_REASONS = {
     "foot": "footer",
     "sign": "sign-off",
 }
+# Reasons that show the text came from a web page with its chrome around the article.
+_WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter"} | {
+    "cookie notice",
+    "navigation",
+    "footer",
+    "sidebar",
+    "hidden",
+    "form",
+}
 _COOKIE = re.compile(r"\bcookies?\b.*\b(use|accept|consent|privacy|agree|settings)\b", re.I)
 
 
@@ -351,13 +360,19 @@ def clean_blocks(
             lines.append(_Line(text, words, block))
     en = english()
     doc_lang = _doc_language(lines, en)
-    stop = en if doc_lang in ("en", None) else foreign().get(doc_lang, frozenset())
+    # Unknown language: no function-word test, length alone decides what a paragraph is.
+    stop = en if doc_lang == "en" else foreign().get(doc_lang or "", frozenset())
     _classify(lines, doc_lang, stop, repeated)
 
     if title is None:
         title = _find_title(lines, doc_lang)
     title_key = normalise_key(title) if title else None
-    start, end = _region(lines, title_key)
+    if _looks_like_web_page(lines):
+        start, end = _region(lines, title_key)
+    else:
+        # Nothing on the page looks like web chrome (a wire story, a clean dump): the region
+        # search would only risk dropping tables and short lines of the story.
+        start, end = 0, len(lines)
 
     removed: list[Removed] = []
     if date is None:
@@ -373,6 +388,7 @@ def clean_blocks(
                 line.kind, line.reason = "chrome", "dateline"
 
     kept: list[str] = []
+    whole = (start, end) == (0, len(lines))
     related = False
     for i, line in enumerate(lines):
         if title_key and line.key == title_key:
@@ -391,7 +407,7 @@ def clean_blocks(
                 reason = "footer" if len(line.words) <= 8 else "after article"
             removed.append(Removed(line.text, reason))
             continue
-        if line.kind == "short" and not _keep_short(lines, i, end):
+        if line.kind == "short" and not whole and not _keep_short(lines, i, end):
             removed.append(Removed(line.text, "short line in article"))
             continue
         text = line.text
@@ -401,6 +417,14 @@ def clean_blocks(
             text = text[:cut].rstrip()
         kept.append(text)
     return Result(title, date, kept, removed)
+
+
+def _looks_like_web_page(lines: list[_Line]) -> bool:
+    """Chrome labels, or many lines around the text: a page dump, not a short clean story."""
+    if any(line.reason in _WEB_CHROME for line in lines):
+        return True
+    # A story of a dozen lines or fewer has no room for a menu.
+    return len(lines) > 12
 
 
 def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
@@ -422,13 +446,14 @@ def reflow(text: str) -> list[str]:
     """Lines of a dump; hard-wrapped paragraphs (fixed-width text) joined into one line each."""
     raw = text.split("\n")
     lengths = sorted(len(r) for r in raw if r.strip())
-    if len(lengths) < 4:
+    if len(lengths) < 3:
+        return raw
+    # Fixed-width text: a typical line is 40-90 characters and almost none is longer than 100.
+    # Page dumps put a paragraph on one long line, so they never look like this.
+    median = lengths[len(lengths) // 2]
+    if not 40 <= median <= 90 or lengths[int(len(lengths) * 0.95)] > 100:
         return raw
     width = lengths[int(len(lengths) * 0.9)]
-    long = sum(1 for n in lengths if n >= 0.6 * width)
-    # Fixed-width text: most lines fill a narrow column. Page dumps have no such column.
-    if width > 100 or long < 0.6 * len(lengths):
-        return raw
     out: list[str] = []
     joinable = False
     for r in raw:
@@ -437,10 +462,10 @@ def reflow(text: str) -> list[str]:
             out.append("")
             joinable = False
             continue
-        indented = r[:1] in (" ", "\t")
-        if joinable and not indented:
+        # An indented line starts a paragraph; a line that stops well short of the margin ends one.
+        if joinable and r[:1] not in (" ", "\t"):
             out[-1] = out[-1] + " " + stripped
         else:
             out.append(stripped)
-        joinable = len(r.rstrip()) >= 0.6 * width
+        joinable = len(r.rstrip()) >= 0.7 * width
     return out

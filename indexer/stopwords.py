@@ -33,6 +33,8 @@ FOREIGN = {
     "ou são foi está também pelo pela",
     "nl": "de het een van en is dat op te zijn met voor niet aan er maar ook als bij door om "
     "nog wordt dan",
+    "id": "yang dan di ini itu dengan untuk tidak dari dalam akan pada juga ke karena tersebut "
+    "bisa ada mereka oleh atau saat sudah telah kami kita adalah seperti namun lebih",
     "vi": "của và các là được có trong cho với người này những một không đã khi để đến từ "
     "theo về năm nhiều hai rằng sẽ cũng như tại đang bị vì nên thì mà nhưng hay hoặc nếu đó đây "
     "ra vào lên trên dưới sau trước giữa qua bởi việc ông bà họ chúng tôi ta mình nước cả mới",
