@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from webfixtures import BAD_INPUT_IDS, BAD_INPUTS, MUST_REFUSE, MUST_REFUSE_IDS
+from webfixtures import BAD_INPUT_IDS, BAD_INPUTS, MUST_REFUSE, MUST_REFUSE_IDS, SEEDS
 
+from indexer.build import build_index
 from indexer.config import Config
 from webapp import create_app
 
@@ -235,3 +238,36 @@ def test_responses_match_openapi(client):
     _schema(spec, "Document").validate(client.get(f"/api/doc/{doc_id}").get_json())
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert params == {"q", "page", "per_page", "from", "to", "source", "sort"}
+
+
+def test_concurrent_requests(app):
+    # Each waitress thread gets its own searcher; many at once must all answer correctly.
+    def one(i: int):
+        params = {"q": "korea", "page": i % 2 + 1, "per_page": 2}
+        response = app.test_client().get("/api/search", query_string=params)
+        return response.status_code, response.get_json()["total"]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(one, range(60)))
+    assert {status for status, _ in answers} == {200}
+    assert len({total for _, total in answers}) == 1
+
+
+def test_new_index_generation_is_picked_up(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(sorted(SEEDS.iterdir())[0], corpus)
+    build_index(corpus, tmp_path / "index", full=True)
+    client = create_app(Config(corpus_dir=corpus, index_dir=tmp_path / "index")).test_client()
+    before = client.get("/healthz").get_json()
+    assert before["documents"] == 1
+    assert client.get("/api/search?q=quokkaquest").get_json()["total"] == 0
+
+    (corpus / "new.txt").write_text(
+        "Quokkaquest expedition returns\n\n" + "The quokkaquest team came home on Monday. " * 5,
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index")
+    after = client.get("/healthz").get_json()
+    assert after["documents"] == 2 and after["generation"] != before["generation"]
+    assert client.get("/api/search?q=quokkaquest").get_json()["total"] == 1
