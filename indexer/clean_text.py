@@ -376,11 +376,16 @@ def clean_blocks(
 
     removed: list[Removed] = []
     if date is None:
-        found = _find_dateline(lines, start, doc_lang)
+        # Datelines sit just above the first paragraph, or open it.
+        body = next(
+            (i for i in range(start, end) if lines[i].kind == "good" and lines[i].key != title_key),
+            start,
+        )
+        found = _find_dateline(lines, body, doc_lang)
         if found:
             date, d_start, d_end, at = found
             line = lines[at]
-            if at == start and len(line.words) > 14:
+            if at == body and len(line.words) > 14:
                 # "date 2021-02-09 TOKYO - ..." : drop the dateline, keep the paragraph.
                 removed.append(Removed(line.text[:d_end], "dateline"))
                 line.text = line.text[d_end:].strip()
@@ -462,10 +467,10 @@ def reflow(text: str) -> list[str]:
             out.append("")
             joinable = False
             continue
-        # An indented line starts a paragraph; a line that stops well short of the margin ends one.
+        # An indented line starts a paragraph; a sentence stopping short of the margin ends one.
         if joinable and r[:1] not in (" ", "\t"):
             out[-1] = out[-1] + " " + stripped
         else:
             out.append(stripped)
-        joinable = len(r.rstrip()) >= 0.7 * width
+        joinable = len(r.rstrip()) >= 0.7 * width or not _SENTENCE_END.search(stripped)
     return out
