@@ -55,6 +55,15 @@ def stem(word: str) -> str:
     return _STEMMER.stem(word) if word.isalpha() else word
 
 
+# Source paths split at every non-alphanumeric ("reuters/2020/a_b.txt" -> reuters 2020 a b txt).
+SOURCE_PATTERN = r"[^\W_]+"
+
+
+def source_words(text: str) -> list[str]:
+    """The lowercased alphanumeric runs of a source path, as the source_words field indexes them."""
+    return [m.group().lower() for m in re.finditer(SOURCE_PATTERN, text)]
+
+
 def words(text: str) -> list[tuple[str, int, int]]:
     """(lowercased word, start, end) for every word of `text`, as the analyzers see them."""
     return [(m.group().lower(), m.start(), m.end()) for m in WORD_RE.finditer(text)]

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from .analysis import STOPWORDS, stem, words
+from .analysis import STOPWORDS, source_words, stem, words
 
 # Field weights (BM25F-style): a title match counts more than a body match, and an exact-form
 # match adds to the stemmed one so names and exact words rank above mere stem matches.
 TITLE_WEIGHT = 2.0
 EXACT_WEIGHT = 0.5
+# Query word pairs found within PROXIMITY_SLOP words of each other in order add a bonus
+# (a light sequential-dependence model): "boundary layer" beats "boundary" ... "layer".
+PROXIMITY_WEIGHT = 0.5
+PROXIMITY_SLOP = 3
 MAX_DEPTH = 16  # nesting beyond this is read as words, so "((((..." cannot exhaust the stack
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FIELDS = ("title", "source")
@@ -185,9 +189,13 @@ class _Parser:
 
 
 def _join(cls, nodes: list[Node]) -> Node | None:
-    if not nodes:
+    """Combine nodes, flattening same-kind children: a (group) inside a sentence is just words."""
+    flat: list[Node] = []
+    for node in nodes:
+        flat.extend(node.children if isinstance(node, cls) else (node,))
+    if not flat:
         return None
-    return nodes[0] if len(nodes) == 1 else cls(tuple(nodes))
+    return flat[0] if len(flat) == 1 else cls(tuple(flat))
 
 
 def _phrase(text: str, fieldname: str | None) -> Node | None:
@@ -206,12 +214,9 @@ def _chunk(text: str, fieldname: str | None) -> Node | None:
         ws = words(text)
         if len(ws) == 1 and ws[0][2] == len(text.rstrip("*")) and ws[0][1] == 0:
             return Prefix(ws[0][0], fieldname)
-    ws = tuple(w for w, _, _ in words(text))
-    if not ws:
-        return None
-    if len(ws) == 1:
-        return Word(ws[0], fieldname)
-    return Phrase(ws, fieldname)  # "jae-in", "e-mail": joined words mean a phrase
+    # "shock-sound", "non-circular": joined words are separate words, not a phrase, so a
+    # document writing "non circular" or "noncircular"-free prose still matches.
+    return _join(And, [Word(w, fieldname) for w, _, _ in words(text)])
 
 
 def _with_field(node: Node | None, fieldname: str | None) -> Node | None:
@@ -298,6 +303,22 @@ class Compiler:
         base = wq.And(pos) if len(pos) > 1 else (pos[0] if pos else wq.Every())
         return wq.AndNot(base, wq.Or(neg)) if neg else base
 
+    def proximity(self, concepts) -> list[wq.Query]:
+        """Bonus queries for consecutive query words found near each other (stemmed)."""
+        stems = [
+            stem(c.text) if c.text not in STOPWORDS else None
+            for c in concepts
+            if isinstance(c, Word) and c.field is None
+        ]
+        pairs = dict.fromkeys(
+            (a, b) for a, b in zip(stems, stems[1:], strict=False) if a and b and a != b
+        )
+        return [
+            wq.Phrase(name, list(pair), slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT * _weight(name))
+            for pair in pairs
+            for name in ("body", "title")
+        ]
+
     def word(self, w: str, fieldname: str | None, boost: float = 1.0) -> wq.Query:
         """Stemmed and exact forms in title (weighted) and body; stopwords only exactly."""
         fields = (
@@ -345,7 +366,7 @@ class Compiler:
 
     def source(self, name: str) -> wq.Query:
         """The exact source, or sources whose path contains all these words."""
-        parts = [w for w, _, _ in words(name)]
+        parts = source_words(name)
         options = [wq.Term("source", name)]
         if parts:
             options.append(wq.And([wq.Term("source_words", p) for p in parts]))

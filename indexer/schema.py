@@ -7,11 +7,12 @@ import json
 from whoosh.analysis import LowercaseFilter
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import NltkTokenizer, exact_analyzer, stemming_analyzer
+from .analysis import SOURCE_PATTERN, NltkTokenizer, exact_analyzer, stemming_analyzer
 from .document import Document, Removed
 
-# Ranked fields: stemmed (no positions, smaller and faster) beside exact (positions, for
-# phrases and names). A word query scores over all four; phrases use the exact fields.
+# Ranked fields: stemmed beside exact (names, exact phrases). A word query scores over all
+# four. Stemmed positions count stopword-free words, so query word pairs can earn a
+# proximity bonus ("boundary layers" near "boundary layer").
 TEXT_FIELDS = ("title", "body", "title_exact", "body_exact")
 
 
@@ -21,11 +22,11 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         source=ID(stored=True, sortable=True),
         # The source path split into words, so `source:reuters` finds "reuters/2020/a.txt".
-        source_words=TEXT(analyzer=NltkTokenizer() | LowercaseFilter(), phrase=False),
+        source_words=TEXT(analyzer=NltkTokenizer(SOURCE_PATTERN) | LowercaseFilter(), phrase=False),
         date=ID(stored=True, sortable=True),
         year=ID(sortable=True),
-        title=TEXT(analyzer=stemming_analyzer(), phrase=False, stored=True),
-        body=TEXT(analyzer=stemming_analyzer(), phrase=False),
+        title=TEXT(analyzer=stemming_analyzer(), stored=True),
+        body=TEXT(analyzer=stemming_analyzer()),
         title_exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         body_exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         text=STORED(),

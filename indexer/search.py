@@ -18,15 +18,14 @@ from . import highlight
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
 from .document import Document
-from .query import And, Compiler, Node, Not, Phrase, Prefix, Word, describe, parse
+from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe, parse
+from .ranking import ranking_searcher
 from .schema import stored_document
 
 # Up to this many words a query is a keyword query: every word is required. Longer ones are
 # descriptions (a pasted sentence) where demanding every word finds almost nothing, so any
-# word may match and documents holding more of the words rank higher (coordination).
+# word may match; BM25's sum over words already ranks documents holding more of them higher.
 SHORT_QUERY_TERMS = 4
-# Coordination for long queries: score × (matched/total)^COORD_POWER.
-COORD_POWER = 1.0
 SORTS = ("relevance", "newest")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -193,7 +192,18 @@ def _filter(request: SearchRequest) -> wq.Query | None:
 
 
 def _plain(node: Node) -> bool:
-    return isinstance(node, Word | Phrase | Prefix)
+    return isinstance(node, Word | Phrase | Prefix | Or)
+
+
+def _distinct(concepts: list[Node]) -> list[Node]:
+    """Drop repeats ("material ... materials" is one concept): they would count twice."""
+    seen, out = set(), []
+    for c in concepts:
+        key = (stem(c.text), c.field) if isinstance(c, Word) and c.text not in STOPWORDS else c
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 @dataclass
@@ -228,23 +238,6 @@ def _run(searcher, q, request, limit, deadline) -> _Run:
     results = tlc.results()
     groups = {name: results.groups(name) for name in facets}
     return _Run(list(results.top_n), len(results), groups, timed_out)
-
-
-def _coordinate(searcher, concepts: list[wq.Query], ranked, deadline):
-    """Re-rank by how many of the query's words each document holds (score × share^power)."""
-    if len(concepts) < 2 or not ranked:
-        return ranked
-    candidates = {docnum for _, docnum in ranked}
-    counts = dict.fromkeys(candidates, 0)
-    for concept in concepts:
-        if time.monotonic() > deadline:
-            return ranked
-        for docnum in concept.docs(searcher):
-            if docnum in counts:
-                counts[docnum] += 1
-    n = len(concepts)
-    rescored = [(s * (counts[d] / n) ** COORD_POWER, d) for s, d in ranked]
-    return sorted(rescored, key=lambda x: (-x[0], x[1]))
 
 
 def _facets(groups: dict[str, dict]) -> dict[str, list[tuple[str, int]]]:
@@ -307,6 +300,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         return respond("", None)
 
     compiler = Compiler(reader, limits.max_prefix_terms)
+    ranker = ranking_searcher(searcher)
     children = node.children if isinstance(node, And) else (node,)
     concepts = [c for c in children if not isinstance(c, Not)]
     negatives = [c.child for c in children if isinstance(c, Not)]
@@ -314,17 +308,19 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
     content = [c for c in concepts if not (isinstance(c, Word) and c.text in STOPWORDS)]
     if content and len(content) < len(concepts):
         concepts = content
+    concepts = _distinct(concepts)
     plain = len(concepts) >= 2 and all(_plain(c) for c in concepts)
     limit = request.page * request.per_page
     relaxed = False
     matcher = highlight.Matcher.for_query(node)
 
+    bonus = compiler.proximity(concepts)
+
     def any_of():
-        subs = [compiler.compile(c) for c in concepts]
-        base = wq.Or(subs)
+        base = wq.Or([compiler.compile(c) for c in concepts] + bonus)
         if negatives:
             base = wq.AndNot(base, wq.Or([compiler.compile(n) for n in negatives]))
-        return base, subs
+        return base
 
     def joined(op):
         text = f" {op} ".join(describe(c, False) for c in concepts)
@@ -333,19 +329,16 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         return text
 
     if plain and len(concepts) > SHORT_QUERY_TERMS:
-        q, subs = any_of()
-        depth = max(limit, limits.max_depth) if request.sort == "relevance" else limit
-        run = _run(searcher, q, request, depth, deadline)
-        if request.sort == "relevance":
-            run.ranked = _coordinate(searcher, subs, run.ranked, deadline)
-        parsed = f"any of: {joined('OR')} (documents with more of the words rank higher)"
+        run = _run(ranker, any_of(), request, limit, deadline)
+        parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
     else:
         q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
-        run = _run(searcher, q, request, limit, deadline)
+        if bonus:
+            q = wq.AndMaybe(q, wq.Or(bonus))
+        run = _run(ranker, q, request, limit, deadline)
         parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
         if run.total == 0 and plain and not run.timed_out:
-            q, _ = any_of()
-            run = _run(searcher, q, request, limit, deadline)
+            run = _run(ranker, any_of(), request, limit, deadline)
             if run.total:
                 relaxed = True
                 parsed = joined("OR")

@@ -1,0 +1,181 @@
+"""Relevance benchmark on Cranfield: the product's own build and search() against references.
+
+Run on demand: `python bench/relevance.py [--data /work/shared/data/cranfield]`.
+Every document goes through the product's cleaning and indexing (written as "title\\n\\nbody"
+.txt files), every query through `search()` with the default request, as a user would send it.
+nDCG@10 (graded gains) and P@10 (rel >= 2) use that first page; MAP (rel >= 2, AP@1000) pages
+through the same search() with per_page=100 up to depth 1000. References, measured in the same
+run: SQLite FTS5 bm25() with the porter tokenizer over an OR of the query words, and bm25s
+(method "lucene", PyStemmer English stemmer, English stopwords).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from indexer.config import SearchConfig  # noqa: E402
+from indexer.search import SearchRequest, search  # noqa: E402
+
+DEFAULT_DATA = Path("/work/shared/data/cranfield")
+DEPTH = 1000
+
+
+def load(data: Path):
+    docs = [json.loads(line) for line in (data / "docs.jsonl").open(encoding="utf-8")]
+    queries = [json.loads(line) for line in (data / "queries.jsonl").open(encoding="utf-8")]
+    qrels: dict[str, dict[str, int]] = defaultdict(dict)
+    for line in (data / "qrels.txt").read_text().split("\n"):
+        if line.strip():
+            qid, _, did, rel = line.split()
+            qrels[qid][did] = int(rel)
+    return docs, queries, qrels
+
+
+def ndcg_at(ranking: list[str], judged: dict[str, int], k: int = 10) -> float:
+    """trec_eval's ndcg_cut: linear graded gain rel / log2(rank + 1)."""
+    dcg = sum(judged.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranking[:k]))
+    ideal = sorted((r for r in judged.values() if r > 0), reverse=True)[:k]
+    idcg = sum(r / math.log2(i + 2) for i, r in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def ap_at(ranking: list[str], judged: dict[str, int], k: int = DEPTH, rel: int = 2) -> float:
+    relevant = {d for d, r in judged.items() if r >= rel}
+    if not relevant:
+        return 0.0
+    hits, total = 0, 0.0
+    for i, d in enumerate(ranking[:k]):
+        if d in relevant:
+            hits += 1
+            total += hits / (i + 1)
+    return total / len(relevant)
+
+
+def p_at(ranking: list[str], judged: dict[str, int], k: int = 10, rel: int = 2) -> float:
+    return sum(1 for d in ranking[:k] if judged.get(d, 0) >= rel) / k
+
+
+def score(runs: dict[str, tuple[list[str], list[str]]], qrels) -> dict[str, float]:
+    """Mean metrics over all queries; `runs[qid]` = (first page, deep ranking)."""
+    n = len(runs)
+    return {
+        "nDCG@10": sum(ndcg_at(top, qrels.get(q, {})) for q, (top, _) in runs.items()) / n,
+        "MAP": sum(ap_at(deep, qrels.get(q, {})) for q, (_, deep) in runs.items()) / n,
+        "P@10": sum(p_at(top, qrels.get(q, {})) for q, (top, _) in runs.items()) / n,
+    }
+
+
+def build_product_index(docs, workdir: Path):
+    """Write the corpus as .txt files and index it with the product's build; open a searcher."""
+    corpus = workdir / "corpus"
+    corpus.mkdir()
+    names = {}
+    for d in docs:
+        name = f"{int(d['id']):04d}.txt"
+        (corpus / name).write_text(f"{d['title']}\n\n{d['body']}\n", encoding="utf-8")
+        names[name] = d["id"]
+    from indexer.build import build_index
+    from indexer.live import LiveIndex
+
+    report = build_index(corpus, workdir / "index", full=True)
+    print(f"product build: {report.indexed} documents in {report.seconds:.1f}s", file=sys.stderr)
+    return LiveIndex(workdir / "index").searcher(), names
+
+
+def product_runs(searcher, names, queries, limits: SearchConfig):
+    runs = {}
+    for q in queries:
+        first = search(searcher, SearchRequest(q["text"]), limits)
+        top = [names[h.source] for h in first.results]
+        deep: list[str] = []
+        for page in range(1, DEPTH // 100 + 1):
+            resp = search(searcher, SearchRequest(q["text"], page=page, per_page=100), limits)
+            deep += [names[h.source] for h in resp.results]
+            if len(resp.results) < 100:
+                break
+        runs[q["id"]] = (top, deep)
+    return runs
+
+
+def fts5_runs(docs, queries):
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE d USING fts5(id UNINDEXED, title, body, tokenize='porter')")
+    db.executemany(
+        "INSERT INTO d VALUES (?, ?, ?)", [(x["id"], x["title"], x["body"]) for x in docs]
+    )
+    runs = {}
+    for q in queries:
+        terms = " OR ".join(f'"{w}"' for w in re.findall(r"\w+", q["text"]))
+        rows = db.execute(
+            "SELECT id FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?", (terms, DEPTH)
+        ).fetchall()
+        ranking = [r[0] for r in rows]
+        runs[q["id"]] = (ranking[:10], ranking)
+    return runs
+
+
+def bm25s_runs(docs, queries):
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    corpus = [f"{x['title']}\n{x['body']}" for x in docs]
+    retriever = bm25s.BM25(method="lucene")
+    retriever.index(
+        bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
+    tokens = bm25s.tokenize(
+        [q["text"] for q in queries], stopwords="en", stemmer=stemmer, show_progress=False
+    )
+    results, _ = retriever.retrieve(tokens, k=DEPTH, show_progress=False, n_threads=1)
+    runs = {}
+    for q, row in zip(queries, results, strict=True):
+        ranking = [docs[i]["id"] for i in row]
+        runs[q["id"]] = (ranking[:10], ranking)
+    return runs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = ap.parse_args()
+    docs, queries, qrels = load(args.data)
+    limits = SearchConfig()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        searcher, names = build_product_index(docs, Path(tmp))
+        runs = product_runs(searcher, names, queries, limits)
+        rows.append(("seedsearch search() default", runs, time.perf_counter() - started))
+        searcher.close()
+    started = time.perf_counter()
+    rows.append(("SQLite FTS5 bm25 porter, OR", fts5_runs(docs, queries), 0.0))
+    rows[-1] = (*rows[-1][:2], time.perf_counter() - started)
+    started = time.perf_counter()
+    rows.append(("bm25s lucene + stemmer + stopwords", bm25s_runs(docs, queries), 0.0))
+    rows[-1] = (*rows[-1][:2], time.perf_counter() - started)
+
+    print(
+        f"Cranfield: {len(docs)} docs, {len(queries)} queries, {sum(map(len, qrels.values()))}"
+        " judgements"
+    )
+    print(f"{'engine':38} {'nDCG@10':>8} {'MAP':>8} {'P@10':>8} {'seconds':>8}")
+    for name, runs, seconds in rows:
+        m = score(runs, qrels)
+        print(f"{name:38} {m['nDCG@10']:8.4f} {m['MAP']:8.4f} {m['P@10']:8.4f} {seconds:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
