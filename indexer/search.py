@@ -96,7 +96,7 @@ def _date_param(params: Mapping[str, str], name: str) -> str | None:
             raise ValueError
         date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(f"bad_{name}", f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
+        raise BadRequest("bad_date", f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
     return raw
 
 
