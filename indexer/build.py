@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -25,6 +26,9 @@ from .schema import build_schema, document_fields
 SUPPORTED = (".txt", ".html", ".htm")
 # Below this many files a process pool costs more to start than it saves.
 POOL_MIN_FILES = 400
+# Files per task sent to a worker, and tasks queued at once (bounds a build's memory).
+BATCH = 64
+IN_FLIGHT = 8
 
 
 class BuildError(Exception):
@@ -104,10 +108,29 @@ def _clean(args: tuple[str, str, frozenset[str]]) -> tuple[str, Document | str]:
         return source, f"unreadable: {exc.strerror or exc}"
 
 
+def _batch(fn: Callable, items: list) -> list:
+    return [fn(item) for item in items]
+
+
 def _parallel_map(fn: Callable, items: list, pool: ProcessPoolExecutor | None) -> Iterator:
+    """`map(fn, items)` in order, on the pool's workers when there is one.
+
+    Only a few batches are in flight at once: the workers clean faster than one writer indexes,
+    and an unbounded map would hold every cleaned document of the corpus in memory."""
     if pool is None:
         return map(fn, items)
-    return pool.map(fn, items, chunksize=max(1, min(256, len(items) // 16)))
+    size = max(1, min(BATCH, len(items) // 16))
+    batches = iter([items[i : i + size] for i in range(0, len(items), size)])
+
+    def results() -> Iterator:
+        pending = deque(pool.submit(_batch, fn, b) for b in islice(batches, IN_FLIGHT))
+        while pending:
+            done = pending.popleft().result()
+            for batch in islice(batches, 1):
+                pending.append(pool.submit(_batch, fn, batch))
+            yield from done
+
+    return results()
 
 
 def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState]]:
