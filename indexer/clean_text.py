@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
@@ -17,9 +16,11 @@ GOOD_WORDS = 10
 GOOD_STOP = 0.18
 # Cost, in characters of article text, of crossing one non-article block inside the article.
 SHORT_COST = 25
-CHROME_COST = 60
+CHROME_COST = 120
 # Weight of a paragraph inside an element whose class names chrome ("sidebar", "related").
 HINTED = 0.5
+# Weight of a short sentence (4-9 words): article-like, but so are captions and teasers.
+NEAR_WEIGHT = 0.6
 # Weight of a paragraph with no paragraph next to it.
 ISOLATED = 0.5
 # How far below the headline the article may start (byline, date, share buttons, picture).
@@ -32,7 +33,6 @@ _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]$")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
-_KEY_STRIP = re.compile(r"[^\w ]+")
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+([^-|–—:·•]{2,40})$")
 
 # Labels that pages print around articles, matched against a whole short line.
@@ -86,6 +86,9 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
     "hidden",
     "form",
 }
+# Dropped lines that often sit inside an article (a caption in the original language, a
+# repeated caption, the dateline): they must not split it.
+_SOFT_REASONS = frozenset({"other language", "repeated line", "dateline"})
 _COOKIE = re.compile(r"\bcookies?\b.*\b(use|accept|consent|privacy|agree|settings)\b", re.I)
 
 
@@ -127,10 +130,8 @@ def _cjk_words(run: str) -> list[str]:
 
 
 def normalise_key(text: str) -> str:
-    """Compare lines by letters and digits only, case-folded (for duplicates and repetition)."""
-    return _SPACES.sub(
-        " ", _KEY_STRIP.sub(" ", unicodedata.normalize("NFKC", text).casefold())
-    ).strip()
+    """Compare lines by their words only, lower-cased (for duplicates and repetition)."""
+    return " ".join(WORD.findall(text.lower()))
 
 
 def label_reason(text: str) -> str | None:
@@ -148,7 +149,7 @@ def _doc_language(lines: list[_Line], stop: frozenset[str]) -> str | None:
     for line in lines:
         if len(line.words) >= 6:
             words += len(line.words)
-            hits += sum(w in stop for w in line.words)
+            hits += len(list(filter(stop.__contains__, line.words)))
     # English text runs at 40-50% function words; 20% means English dominates.
     if words and hits >= 0.2 * words:
         return "en"
@@ -162,11 +163,12 @@ def _doc_language(lines: list[_Line], stop: frozenset[str]) -> str | None:
 
 
 def _stop_ratio(words: list[str], stop: frozenset[str]) -> float:
-    return sum(w in stop for w in words) / len(words) if words else 0.0
+    return len(list(filter(stop.__contains__, words))) / len(words) if words else 0.0
 
 
 def _other_language(line: _Line, doc_lang: str | None, stop: frozenset[str]) -> bool:
-    if doc_lang is None or len(line.words) < 3:
+    # Figures and codes (tables, scores) have no language.
+    if doc_lang is None or sum(w.isalpha() for w in line.words) < 3:
         return False
     # Cheap exit: a line full of the document's own function words is in its language.
     if _stop_ratio(line.words, stop) >= 0.25:
@@ -183,11 +185,10 @@ def _classify(
     for line in lines:
         n = len(line.words)
         block = line.block
-        line.key = normalise_key(line.text)
         reason = label_reason(line.text) if n <= 8 else None
         if reason is None and n <= 12 and line.key in repeated:
             reason = "repeated line"
-        if reason is None and line.key in seen and n > 0:
+        if reason is None and n > 0 and line.key in seen:
             reason = "repeated line"
         if reason is None and _COOKIE.search(line.text) and n < 80:
             reason = "cookie notice"
@@ -228,9 +229,14 @@ def _scores(lines: list[_Line]) -> list[float]:
                 value *= ISOLATED
             scores.append(value)
         elif line.kind == "near":
-            scores.append(0.0)
+            scores.append(len(line.text) * NEAR_WEIGHT)
         elif line.kind == "chrome":
-            scores.append(-WALL_COST if line.reason in WALLS else -CHROME_COST)
+            if line.reason in WALLS:
+                scores.append(-WALL_COST)
+            elif line.reason in _SOFT_REASONS:
+                scores.append(-SHORT_COST)
+            else:
+                scores.append(-CHROME_COST)
         else:
             scores.append(-SHORT_COST - len(line.text) * 0.2)
     return scores
@@ -258,7 +264,7 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
     if title_key:
         heads = [i for i in range(start, end) if lines[i].key == title_key]
         if heads:
-            start = heads[-1] + 1
+            start = heads[0] + 1
     return start, end
 
 
@@ -271,7 +277,7 @@ def _title_like(line: _Line, doc_lang: str | None) -> bool:
         and not text.endswith(".")
         and not text.startswith(("- ", "• ", "* "))
         and find_date(text) is None
-        and (doc_lang is None or language(text, line.words) in (None, doc_lang))
+        and (doc_lang is None or text.isascii() or language(text, line.words) in (None, doc_lang))
     )
 
 
@@ -299,12 +305,11 @@ def _find_title(lines: list[_Line], doc_lang: str | None) -> str | None:
 
 def _day_first(text: str, doc_lang: str | None) -> bool | None:
     """Day-first unless the date sits in English; an English page's 02/10 stays ambiguous."""
-    code = language(text)
-    if code not in (None, "en"):
-        return True
     if doc_lang not in (None, "en"):
         return True
-    return None
+    if text.isascii():
+        return None
+    return True if language(text) not in (None, "en") else None
 
 
 def _find_dateline(
@@ -351,13 +356,14 @@ def clean_blocks(
     """Keep the article's paragraphs in order; say why every other block was dropped."""
     lines: list[_Line] = []
     for block in blocks:
-        text = _SPACES.sub(" ", block.text).strip()
+        text = " ".join(block.text.split())
         if text:
             words = WORD.findall(text.lower())
+            key = " ".join(words)
             if _CJK.search(text):
                 # Chinese and Japanese write no spaces: count about two characters as a word.
                 words = [c for w in words for c in _cjk_words(w)]
-            lines.append(_Line(text, words, block))
+            lines.append(_Line(text, words, block, key=key))
     en = english()
     doc_lang = _doc_language(lines, en)
     # Unknown language: no function-word test, length alone decides what a paragraph is.

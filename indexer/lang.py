@@ -20,8 +20,7 @@ def stopword_ratio(words: list[str], use_nltk: bool = True) -> float:
     """Share of the (lower-cased) words that are English function words."""
     if not words:
         return 0.0
-    stop = english(use_nltk)
-    return sum(w in stop for w in words) / len(words)
+    return len(list(filter(english(use_nltk).__contains__, words))) / len(words)
 
 
 def language(text: str, words: list[str] | None = None) -> str | None:
@@ -35,10 +34,9 @@ def language(text: str, words: list[str] | None = None) -> str | None:
     for code, script in _SCRIPTS:
         if len(script.findall(text)) * 2 >= len(text.replace(" ", "")):
             return code
-    stop = english()
-    scores = {"en": sum(w in stop for w in words)}
+    scores = {"en": len(list(filter(english().__contains__, words)))}
     for code, vocab in foreign().items():
-        scores[code] = sum(w in vocab for w in words)
+        scores[code] = len(list(filter(vocab.__contains__, words)))
     best = max(scores, key=scores.__getitem__)
     # Two function words are the least evidence worth a verdict; ties stay unknown.
     if scores[best] < 2 or sorted(scores.values())[-2] == scores[best]:
