@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import json
 import os
 import shutil
+import signal
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -106,6 +110,32 @@ def _clean(args: tuple[str, str, frozenset[str]]) -> tuple[str, Document | str]:
         return source, str(skip) or "skipped"
     except OSError as exc:
         return source, f"unreadable: {exc.strerror or exc}"
+
+
+def _worker_started() -> None:
+    """Make a forked pool worker safe to kill the build under.
+
+    A worker is a fork of the build, so it shares the build.lock descriptor and with it the
+    lock. Killed with SIGKILL, a build left its workers running and holding the lock: every
+    later build was refused as "another 'seedsearch index' is running". So the worker drops
+    its copy of the lock (closing it, never unlocking it: the lock is the parent's) and asks
+    to be killed when the build dies.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the build died before prctl took effect
+            os._exit(1)
+        fds = Path("/proc/self/fd")
+        for fd in os.listdir(fds):
+            with contextlib.suppress(OSError):
+                if os.readlink(fds / fd).endswith(f"/{gens.LOCK}"):
+                    os.close(int(fd))
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, initializer=_worker_started)
 
 
 def _batch(fn: Callable, items: list) -> list:
@@ -210,7 +240,7 @@ def build_index(
         on_disk = scan_corpus(corpus_dir)
         changed = sum(1 for s, st in on_disk.items() if not _same_stat(old.get(s), st))
         workers = os.cpu_count() or 1
-        pool = ProcessPoolExecutor(workers) if workers > 1 and changed >= POOL_MIN_FILES else None
+        pool = _pool(workers) if workers > 1 and changed >= POOL_MIN_FILES else None
         try:
             plan = _plan(corpus_dir, on_disk, old, pool)
             if live and not plan.to_clean and not plan.to_drop and plan.states.keys() == old.keys():
