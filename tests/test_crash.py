@@ -1,0 +1,249 @@
+"""Re-indexing cannot hurt the live service: builds killed at random moments, locks, rollback.
+
+Everything runs as a user runs it: `seedsearch serve` and `seedsearch index` are real
+subprocesses, the client speaks HTTP to 127.0.0.1. Replay a failing run of the crash trials
+with SEEDSEARCH_CRASH_SEED=<the printed seed>.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import time
+import urllib.parse
+
+import pytest
+from hardening_support import (
+    SEED_QUERIES,
+    Hammer,
+    Server,
+    alive,
+    article,
+    children_of,
+    env_seed,
+    get_json,
+    make_corpus,
+    run_cli,
+    seedsearch_command,
+    tree_snapshot,
+    write_config,
+)
+
+from indexer import generations as gens
+
+TRIALS = 24
+GENERATED = 200
+
+
+def letters(n: int) -> str:
+    """A number spelled in letters, so a marker word survives tokenizing and stemming."""
+    return "".join("abcdefghij"[int(d)] for d in str(n))
+
+
+def mutate(corpus, rng: random.Random, trial: int) -> str:
+    """Add, change, touch and delete a few generated files; return this trial's marker word."""
+    marker = f"zorbquux{letters(trial)}"
+    generated = sorted(p for p in corpus.iterdir() if p.name.startswith("gen_"))
+    for path in rng.sample(generated, 3):
+        path.write_text(article(rng, f"Changed report {trial}"), encoding="utf-8")
+    for path in rng.sample(generated, 2):
+        path.unlink(missing_ok=True)
+    victim = rng.choice(generated)
+    if victim.exists():
+        victim.touch()
+    for i in range(3):
+        text = article(rng, f"New report {trial}.{i}", extra=f"The {marker} delegation arrived.")
+        (corpus / f"new_{trial:03d}_{i}.txt").write_text(text, encoding="utf-8")
+    return marker
+
+
+def timed_index(config, *args: str) -> float:
+    started = time.monotonic()
+    result = run_cli(config, "index", "--quiet", *args)
+    assert result.returncode == 0, result.stderr
+    return time.monotonic() - started
+
+
+def search_total(server: Server, q: str) -> int:
+    status, body = get_json(server.url + "/api/search?" + urllib.parse.urlencode({"q": q}))
+    assert status == 200, body
+    return body["total"]
+
+
+@pytest.mark.slow
+def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
+    seed = env_seed("SEEDSEARCH_CRASH_SEED")
+    print(f"crash trials: SEEDSEARCH_CRASH_SEED={seed}")
+    rng = random.Random(seed)
+    corpus = make_corpus(tmp_path / "corpus", rng, GENERATED)
+    index = tmp_path / "index"
+    config = write_config(tmp_path, corpus, index)
+    # How long a build takes here (CLI start-up included) sets the window to kill it in.
+    typical = {True: timed_index(config, "--full"), False: 0.0}
+    (corpus / "gen_0000.txt").write_text(article(rng, "Calibration"), encoding="utf-8")
+    typical[False] = timed_index(config)
+    print(f"typical build: full {typical[True]:.2f}s, incremental {typical[False]:.2f}s")
+
+    outcomes = {"killed": 0, "finished": 0}
+    with Server(config) as server:
+        first = server.health()["generation"]
+        hammer = Hammer(server.url, SEED_QUERIES)
+        hammer.start()
+        try:
+            for trial in range(TRIALS):
+                marker = mutate(corpus, rng, trial)
+                full = trial % 2 == 1
+                delay = rng.uniform(0.05, typical[full] * 1.1)
+                args = ["--config", str(config), "index", "--quiet", *(["--full"] if full else [])]
+                build = subprocess.Popen(
+                    [*seedsearch_command(), *args],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                time.sleep(delay)
+                build.send_signal(signal.SIGKILL)
+                _, err = build.communicate(timeout=60)
+                if build.returncode == -signal.SIGKILL:
+                    outcomes["killed"] += 1
+                else:
+                    assert build.returncode == 0, f"trial {trial}: build failed: {err}"
+                    outcomes["finished"] += 1
+            # After all that, one plain build must just work: no stale lock or tmp folder.
+            result = run_cli(config, "index", "--json")
+            assert result.returncode == 0, result.stderr
+            check = run_cli(config, "index", "--check")
+            assert check.returncode == 0, check.stdout + check.stderr
+            live = gens.read_pointer(index)
+            assert server.wait_for_generation(live), (live, server.health())
+            assert search_total(server, marker) > 0  # the last trial's new words are findable
+        finally:
+            hammer.stop.set()
+            hammer.join(30)
+        # The hammer saw old and new generations, never anything else.
+        numbers = [gens.generation_number(g) for g in hammer.generations]
+        assert numbers == sorted(numbers), "a reader went back to an older generation"
+
+    print(
+        f"trials: {TRIALS} ({outcomes}); requests during them: {hammer.requests}, "
+        f"statuses {hammer.statuses}; generations served {first} -> {live}"
+    )
+    assert not hammer.failures, hammer.failures[:5]
+    assert hammer.requests > TRIALS and set(hammer.statuses) == {200}
+    assert outcomes["killed"] >= TRIALS // 2, outcomes
+    leftovers = [p.name for p in index.iterdir() if p.name.startswith(gens.TMP_PREFIX)]
+    assert not leftovers
+
+
+def test_second_build_is_refused_with_a_clear_message(tmp_path, corpus):
+    config = write_config(tmp_path, corpus, tmp_path / "index")
+    with gens.build_lock(tmp_path / "index"):
+        result = run_cli(config, "index")
+    assert result.returncode != 0
+    assert "another 'seedsearch index' is running" in result.stderr
+    assert "Traceback" not in result.stderr
+    # Once the lock is free the same command works.
+    assert run_cli(config, "index", "--quiet").returncode == 0
+
+
+@pytest.mark.slow
+def test_two_real_builds_at_once(tmp_path):
+    """Two `seedsearch index --full` started together: one builds, the other says why not."""
+    rng = random.Random(7)
+    corpus = make_corpus(tmp_path / "corpus", rng, GENERATED)
+    config = write_config(tmp_path, corpus, tmp_path / "index")
+    command = [*seedsearch_command(), "--config", str(config), "index", "--full", "--quiet"]
+    first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    # Wait until the first one holds the lock (its lock file appears once it has it).
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "index" / gens.LOCK).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    _, first_err = first.communicate(timeout=120)
+    codes = sorted([first.returncode, second.returncode])
+    if codes == [0, 0]:
+        pytest.skip("the first build finished before the second started; machine too fast")
+    assert first.returncode == 0, first_err
+    assert second.returncode == 1
+    assert "another 'seedsearch index' is running" in second.stderr
+
+
+@pytest.mark.slow
+def test_rollback_is_followed_and_the_server_writes_nothing(tmp_path, corpus):
+    index = tmp_path / "index"
+    config = write_config(tmp_path, corpus, index)
+    assert run_cli(config, "index", "--quiet").returncode == 0
+    first = gens.read_pointer(index)
+    rng = random.Random(3)
+    text = article(rng, "Rollback marker", extra="The quuxblatt summit ended early.")
+    (corpus / "added.txt").write_text(text, encoding="utf-8")
+    assert run_cli(config, "index", "--quiet").returncode == 0
+    second = gens.read_pointer(index)
+    assert second != first
+    corpus_before = tree_snapshot(corpus)
+
+    with Server(config) as server:
+        assert server.health()["generation"] == second
+        assert search_total(server, "quuxblatt") == 1
+        index_before = tree_snapshot(index, content=False)
+        # Many requests of every kind: none may leave a file behind in the index folder.
+        for i, q in enumerate(SEED_QUERIES * 15):
+            status, _ = get_json(f"{server.url}/api/search?q={urllib.parse.quote(q)}&page=1")
+            assert status == 200
+            if i % 10 == 0:
+                get_json(server.url + "/healthz")
+        assert tree_snapshot(index, content=False) == index_before
+
+        result = run_cli(config, "index", "--rollback")
+        assert result.returncode == 0, result.stderr
+        assert first in result.stdout
+        assert server.wait_for_generation(first)
+        assert search_total(server, "quuxblatt") == 0
+        # Rolling back again returns to the newer generation, and the server follows again.
+        assert run_cli(config, "index", "--rollback").returncode == 0
+        assert server.wait_for_generation(second)
+        assert search_total(server, "quuxblatt") == 1
+
+    assert tree_snapshot(corpus) == corpus_before, "the corpus must never be modified"
+
+
+@pytest.mark.slow
+def test_killed_parallel_build_leaves_no_workers_and_no_lock(tmp_path):
+    """Big enough for the process pool: killing the build must not orphan workers holding the
+    lock (they would refuse every later build with 'another seedsearch index is running')."""
+    from indexer.build import POOL_MIN_FILES
+
+    rng = random.Random(11)
+    corpus = make_corpus(tmp_path / "corpus", rng, POOL_MIN_FILES + 50)
+    index = tmp_path / "index"
+    config = write_config(tmp_path, corpus, index)
+    command = [*seedsearch_command(), "--config", str(config), "index", "--full", "--quiet"]
+    # No pipes: an orphaned worker would hold them open and hang the test, not fail it.
+    build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and build.poll() is None and time.monotonic() < deadline:
+        workers = children_of(build.pid)
+        time.sleep(0.02)
+    if not workers:
+        build.wait(60)
+        pytest.skip("the build used no worker processes (single core?)")
+    time.sleep(0.3)
+    build.kill()
+    build.wait(30)
+    try:
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        orphans = [pid for pid in workers if alive(pid)]
+        result = run_cli(config, "index", "--quiet")
+    finally:
+        for pid in workers:
+            if alive(pid):
+                subprocess.run(["kill", "-9", str(pid)], check=False)
+    assert not orphans, f"pool workers outlived the killed build: {orphans}"
+    assert result.returncode == 0, result.stderr
+    assert run_cli(config, "index", "--check").returncode == 0
+    shutil.rmtree(index)
