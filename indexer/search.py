@@ -360,3 +360,15 @@ def get_document(searcher, doc_id: str) -> Document | None:
     """The stored Document for `/doc/<id>`, or None if the index has no such id."""
     stored = searcher.document(id=doc_id)
     return stored_document(stored) if stored else None
+
+
+def highlight_text(text: str, q: str) -> str:
+    """Safe HTML of `text` (a whole article) with the matches of query `q` marked."""
+    return highlight.highlight_text(text, q)
+
+
+def related(searcher, doc_id: str, n: int = 5) -> list[Hit]:
+    """More like this: up to `n` other articles similar to `doc_id` (see related.py)."""
+    from .related import related as more_like
+
+    return more_like(searcher, doc_id, n)
