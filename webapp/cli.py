@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -49,6 +52,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None, index_dir: Pat
         )
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from None
+    # Unexpected errors are logged (with their traceback) to stderr, never sent to clients.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # A service manager stops us with SIGTERM: close the listening socket and exit 0.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     click.echo(f"serving on http://{server.effective_host}:{server.effective_port}/", err=True)
     try:
         server.run()
