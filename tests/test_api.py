@@ -271,3 +271,17 @@ def test_new_index_generation_is_picked_up(tmp_path):
     after = client.get("/healthz").get_json()
     assert after["documents"] == 2 and after["generation"] != before["generation"]
     assert client.get("/api/search?q=quokkaquest").get_json()["total"] == 1
+
+
+def test_unexpected_failure_is_a_clean_500(tmp_path):
+    # A generation folder with no Whoosh index in it: opening it fails deep inside Whoosh.
+    index = tmp_path / "index"
+    (index / "gen-000001").mkdir(parents=True)
+    (index / "CURRENT").write_text("gen-000001\n", encoding="utf-8")
+    client = create_app(Config(corpus_dir=tmp_path, index_dir=index)).test_client()
+    error = assert_error(client.get("/api/search?q=korea"), 500)
+    assert error["code"] == "internal_error" and "Traceback" not in error["message"]
+    page = client.get("/search?q=korea")
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    assert "Traceback" not in page.get_data(as_text=True)
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
