@@ -64,6 +64,12 @@ def test_no_results(client):
     assert "No results" in body and "0 results" in body
 
 
+def test_page_past_the_last_result(client):
+    body = page(client, "/search", q="korea", page=50)
+    assert "No results on this page" in body
+    assert 'href="/search?q=korea"' in body  # back to the first page
+
+
 def test_relaxed_notice(client):
     # "zorblax" is only in the hostile page, which never mentions Korea.
     body = page(client, "/search", q="zorblax korea")

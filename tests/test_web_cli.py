@@ -64,15 +64,23 @@ def test_unreadable_config_file(tmp_path):
 def test_port_in_use_after_building_the_missing_index(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
-    config = write_config(tmp_path, tmp_path / "index", corpus)
+    config = write_config(tmp_path, tmp_path / "configured-index", corpus)
+    index = tmp_path / "index"
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run("--config", str(config), "serve", "--port", str(port))
+        result = run("--config", str(config), "serve", "--port", str(port), "--index", str(index))
     assert_one_line_error(result, "cannot listen", str(port))
-    # There was no index, so serve built one before it tried to listen.
-    assert (tmp_path / "index" / "CURRENT").is_file()
+    # There was no index, so serve built one (where --index said) before it tried to listen.
+    assert (index / "CURRENT").is_file()
+    assert not (tmp_path / "configured-index").exists()
+
+
+def test_unknown_host(tmp_path, web_config):
+    config = write_config(tmp_path, web_config.index_dir, web_config.corpus_dir)
+    result = run("--config", str(config), "serve", "--host", "no-such-host.invalid", "--port", "0")
+    assert_one_line_error(result, "cannot listen", "no-such-host.invalid")
 
 
 def test_missing_corpus_is_one_line(tmp_path):
