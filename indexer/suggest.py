@@ -13,6 +13,9 @@ from .analysis import STOPWORDS
 from .query import Compiler, Node, Word, positive_words
 
 MAX_DISTANCE = 2
+# Longer "words" are not misspellings (no real word is this long), and the Levenshtein
+# automaton of a 2,000-letter word takes seconds to build: a one-request denial of service.
+MAX_WORD_CHARS = 32
 
 
 class _TermCursor:
@@ -95,7 +98,7 @@ def suggest(searcher, q: str, node: Node | None, total: int, filter_q=None) -> s
         known = reader.doc_frequency("body_exact", leaf.text) + reader.doc_frequency(
             "title_exact", leaf.text
         )
-        if known == 0 and leaf.text.isalpha():
+        if known == 0 and leaf.text.isalpha() and len(leaf.text) <= MAX_WORD_CHARS:
             fix = _correction(searcher, leaf.text)
             if fix:
                 fixes[leaf.text] = fix
