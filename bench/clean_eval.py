@@ -75,6 +75,8 @@ def evaluate(
     """Per-page scores and pages per second."""
     scores = {}
     elapsed = 0.0
+    first = next(iter(inputs))
+    run(first, inputs[first])  # warm-up: imports and caches are not per-page costs
     for page_id, data in inputs.items():
         start = time.perf_counter()
         out = run(page_id, data)

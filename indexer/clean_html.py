@@ -13,11 +13,14 @@ from indexer.dates import parse_date
 
 # Scripts, styles and comments are most of a modern page's bytes; dropping them before parsing
 # makes BeautifulSoup several times faster. JSON-LD scripts are kept for their metadata.
+# The lazy matches are bounded so that a page full of unclosed tags stays linear.
 _STRIP = re.compile(
-    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->"
-    r"|<svg\b[^>]*>.*?</svg\s*>",
+    r"<(script)\b(?![^>]*ld\+json)[^>]*>.{0,300000}?</script\s*>"
+    r"|<(style|svg|noscript|iframe|template|select|button)\b[^>]*>.{0,300000}?</\2\s*>"
+    r"|<!--.{0,300000}?-->",
     re.I | re.S,
 )
+_HEAD = re.compile(r"<head\b.{0,300000}?</head\s*>", re.I | re.S)
 _DROP_TAGS = (
     "script",
     "style",
@@ -47,6 +50,7 @@ _TAG_REASONS = {
     "footer": "footer",
     "aside": "sidebar",
     "form": "form",
+    "figcaption": "caption",
     "menu": "navigation",
 }
 # Class/id words that name chrome containers; matched as whole words of the attribute.
@@ -59,7 +63,7 @@ _CLASS_REASONS = re.compile(
     r"|(?P<related>related|recommended|more-stories|read-more|outbrain|taboola|trending)"
     r"|(?P<ad>ad|ads|advert|advertisement|sponsor|promo|dfp)"
     r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup|cookie|consent|gdpr)"
-    r"|(?P<caption>caption|credit|byline|author|tags|keywords)"
+    r"|(?P<caption>caption|credit|byline|author|tags|keywords|gallery|slideshow|carousel|lightbox)"
     r")(?:$|[\s_-])",
     re.I,
 )
@@ -74,6 +78,9 @@ _CLASS_LABELS = {
     "sub": "subscription notice",
     "caption": "caption or byline",
 }
+# Class names sure enough to drop what they hold: comment threads and related-story lists are
+# never the article (the size rule below still protects a mislabelled article container).
+_DROP_HINTS = frozenset({"comments", "related-stories list"})
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+[^-|–—:·•]{2,40}$")
 
 
@@ -86,20 +93,10 @@ class Page:
     date: str | None
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-        if isinstance(tag, Tag):
-            content = tag.get("content")
-            if isinstance(content, str) and content.strip():
-                return content.strip()
-    return None
-
-
-def _json_ld(soup: BeautifulSoup) -> list[dict]:
+def _json_ld(scripts: list[Tag]) -> list[dict]:
     """The JSON-LD objects of the page (flattened @graph), ignoring malformed ones."""
     found: list[dict] = []
-    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+    for script in scripts:
         try:
             data = json.loads(script.string or "")
         except (ValueError, TypeError):
@@ -116,46 +113,62 @@ def _json_ld(soup: BeautifulSoup) -> list[dict]:
     return found
 
 
-def _metadata(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+_TITLE_META = ("og:title", "twitter:title")
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+def _metadata(soups: list[BeautifulSoup]) -> tuple[str | None, str | None]:
     """Title and publication date from og/article meta, JSON-LD, <time> and <title>."""
-    ld = _json_ld(soup)
-    title = _meta(soup, "og:title", "twitter:title")
+    # One pass over the tree: every find() on a BeautifulSoup tree walks all of it.
+    meta: dict[str, str] = {}
+    scripts: list[Tag] = []
+    times: list[str] = []
+    page_title = None
+    tags = [t for soup in soups for t in soup.find_all(["meta", "script", "time", "title"])]
+    for tag in tags:
+        if tag.name == "meta":
+            content = tag.get("content")
+            key = tag.get("property") or tag.get("name") or tag.get("itemprop")
+            if isinstance(key, str) and isinstance(content, str) and content.strip():
+                meta.setdefault(key.lower(), content.strip())
+        elif tag.name == "script":
+            if tag.get("type") == "application/ld+json":
+                scripts.append(tag)
+        elif tag.name == "time":
+            value = tag.get("datetime")
+            if isinstance(value, str):
+                times.append(value)
+        elif page_title is None and tag.string:
+            page_title = tag.string.strip()
+    ld = _json_ld(scripts)
+    title = next((meta[k] for k in _TITLE_META if k in meta), None)
     if not title:
-        for item in ld:
-            if isinstance(item.get("headline"), str):
-                title = item["headline"].strip()
-                break
-    if not title and soup.title and soup.title.string:
-        title = _SITE_SUFFIX.sub("", soup.title.string.strip()) or None
-    raw = _meta(
-        soup,
-        "article:published_time",
-        "og:published_time",
-        "datePublished",
-        "pubdate",
-        "publishdate",
-        "publish-date",
-        "date",
-        "dc.date",
-        "DC.date.issued",
-        "sailthru.date",
-        "parsely-pub-date",
-    )
-    date = parse_date(raw) if raw else None
-    if not date:
-        for item in ld:
-            value = item.get("datePublished") or item.get("dateCreated")
-            if isinstance(value, str) and (date := parse_date(value)):
-                break
-    if not date:
-        for tag in soup.find_all(["time", "meta"], attrs={"itemprop": "datePublished"}, limit=3):
-            value = tag.get("datetime") or tag.get("content")
-            if isinstance(value, str) and (date := parse_date(value)):
-                break
-    if not date:
-        tag = soup.find("time", attrs={"datetime": True})
-        if isinstance(tag, Tag) and isinstance(tag.get("datetime"), str):
-            date = parse_date(tag["datetime"])
+        title = next(
+            (i["headline"].strip() for i in ld if isinstance(i.get("headline"), str)), None
+        )
+    if not title and page_title:
+        title = _SITE_SUFFIX.sub("", page_title) or None
+    candidates = [meta[k] for k in _DATE_META if k in meta]
+    candidates += [
+        value
+        for item in ld
+        for value in (item.get("datePublished"), item.get("dateCreated"))
+        if isinstance(value, str)
+    ]
+    candidates += times
+    date = next((d for d in map(parse_date, candidates) if d), None)
     return title or None, date
 
 
@@ -227,10 +240,16 @@ class _Walker:
                 self.flush()
             reason, certain = _chrome_reason(child) if block else (None, False)
             # A container holding most of the page's text is the page, not a sidebar.
-            if reason and self.reasons[-1] is None and len(child.get_text()) > 0.4 * self.total:
+            if (
+                reason
+                and (certain or reason in _DROP_HINTS)
+                and self.reasons[-1] is None
+                and len(child.get_text()) > 0.4 * self.total
+            ):
                 reason = None
-            self.reasons.append(reason if certain else self.reasons[-1])
-            self.hints.append(reason if reason and not certain else self.hints[-1])
+            sure = certain or reason in _DROP_HINTS
+            self.reasons.append(reason if sure else self.reasons[-1])
+            self.hints.append(reason if reason and not sure else self.hints[-1])
             heading = child.name in _HEADINGS
             self.heading += heading
             self.walk(child, in_link or child.name == "a")
@@ -245,10 +264,16 @@ class _Walker:
 
 def parse_html(text: str) -> Page:
     """Parse a page with BeautifulSoup (lxml) into blocks and metadata."""
-    soup = BeautifulSoup(_STRIP.sub(" ", text), "lxml")
-    title, date = _metadata(soup)
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
+    text = _STRIP.sub(" ", text)
+    # The head is parsed on its own, for metadata only: the body tree stays smaller.
+    head = _HEAD.search(text)
+    soups = []
+    if head:
+        soups.append(BeautifulSoup(head.group(0), "lxml"))
+        text = text[: head.start()] + " " + text[head.end() :]
+    soup = BeautifulSoup(text.encode(), "lxml", from_encoding="utf-8")
+    soups.append(soup)
+    title, date = _metadata(soups)
     root = soup.body or soup
     walker = _Walker(len(root.get_text()))
     walker.walk(root, False)

@@ -89,6 +89,8 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline"})
+# What a value printed beside a forum label (a count, a join date) is first taken for.
+_FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
 _COOKIE = re.compile(r"\bcookies?\b.*\b(use|accept|consent|privacy|agree|settings)\b", re.I)
 
 
@@ -177,6 +179,12 @@ def _other_language(line: _Line, doc_lang: str | None, stop: frozenset[str]) -> 
     return code is not None and code != doc_lang
 
 
+def _is_dateline(text: str) -> bool:
+    """A short line that opens with a date ("Published Nov 18, 2019 at 4:07 PM")."""
+    found = find_date(text[:60], False)
+    return found is not None and found[1] <= 25
+
+
 def _classify(
     lines: list[_Line], doc_lang: str | None, stop: frozenset[str], repeated: Container[str]
 ) -> None:
@@ -190,10 +198,13 @@ def _classify(
             reason = "repeated line"
         if reason is None and n > 0 and line.key in seen:
             reason = "repeated line"
+        if reason is None and n <= 10 and _is_dateline(line.text):
+            reason = "dateline"
         if reason is None and _COOKIE.search(line.text) and n < 80:
             reason = "cookie notice"
         if reason is None and block.boiler:
             reason = block.boiler
+
         if reason is None and block.link > 0.5 and n > 0:
             reason = "navigation"
         if reason is None and _other_language(line, doc_lang, stop):
@@ -211,7 +222,7 @@ def _classify(
         if line.reason == "forum chrome":
             for j in (i - 1, i + 1):
                 near = lines[j] if 0 <= j < len(lines) else None
-                if near and len(near.words) <= 4 and near.reason in ("", "comment counter"):
+                if near and len(near.words) <= 4 and near.reason in _FORUM_VALUE:
                     lines[j].kind, lines[j].reason = "chrome", "forum chrome"
 
 
@@ -231,7 +242,10 @@ def _scores(lines: list[_Line]) -> list[float]:
         elif line.kind == "near":
             scores.append(len(line.text) * NEAR_WEIGHT)
         elif line.kind == "chrome":
-            if line.reason in WALLS:
+            if i and lines[i - 1].kind == "chrome" and lines[i - 1].reason == line.reason:
+                # A box of chrome (a share bar, a related-links list) is one obstacle.
+                scores.append(0.0)
+            elif line.reason in WALLS:
                 scores.append(-WALL_COST)
             elif line.reason in _SOFT_REASONS:
                 scores.append(-SHORT_COST)
