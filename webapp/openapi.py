@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from indexer.config import SearchConfig
 
+from .pages import DOC_ID
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -196,7 +198,12 @@ def spec(search: SearchConfig) -> dict:
                     "operationId": "getDocument",
                     "summary": "One cleaned document, with its cleaning report",
                     "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": f"^(?:{DOC_ID.pattern})$"},
+                        }
                     ],
                     "responses": {
                         "200": _json(_ref("Document"), "The document."),
