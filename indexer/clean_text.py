@@ -26,8 +26,10 @@ ISOLATED = 0.5
 # How far below the headline the article may start (byline, date, share buttons, picture).
 HEAD_GAP = 12
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
-WALL_COST = 200
-WALLS = frozenset({"related-stories list", "comment counter", "footer", "share prompt"})
+WALL_COST = 400
+WALLS = frozenset(
+    {"related-stories list", "comment counter", "footer", "share prompt", "comment form"}
+)
 
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -48,7 +50,8 @@ _LABELS = re.compile(
     r"|(?P<rel>same (tag|category|author)|"
     r"related( articles| stories| news| posts| content| topics)?|"
     r"read more|more stories|you may also like|you might also like|recommended( for you)?|"
-    r"most (read|popular|viewed)|trending( now)?|more from .*|see also|also read|read next|"
+    r"most (read|popular|viewed|shared)( in .*)?|trending( now)?|more from .*|see also|also read|"
+    r"read next|latest videos|don'?t miss|see more\b.*|elsewhere on .*|more in .*|"
     r"more on this( story)?|top stories|latest news|latest|editor'?s picks)"
     r"|(?P<forum>what'?s new|joined|messages|reaction score|points|country|location|back|"
     r"top bottom|top|bottom|((elite|senior|full|new|junior|well-known|registered|banned) )?member|"
@@ -80,6 +83,7 @@ _LABEL_REASONS = {
 # Reasons that show the text came from a web page with its chrome around the article.
 _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter"} | {
     "cookie notice",
+    "comment form",
     "navigation",
     "footer",
     "sidebar",
@@ -88,9 +92,21 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 }
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
-_SOFT_REASONS = frozenset({"other language", "repeated line", "dateline"})
+_SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
+_COMMENT_FORM = re.compile(
+    r"your email address will not be published|required fields are marked|"
+    r"save my name, email|leave a (reply|comment)|post a comment|notify me of (follow-up|new)|"
+    r"comments are (closed|moderated)",
+    re.I,
+)
+# Picture credits: "(Image: GETTY)", "Photo: AP", "Credit: ESA".
+_CAPTION = re.compile(
+    r"\((?:image|photo|picture|pictures|credit|source|getty)s?:[^()]{1,60}\)\s*$"
+    r"|^(?:image|photo|picture|credit|photograph)s?:\s",
+    re.I,
+)
 _COOKIE = re.compile(r"\bcookies?\b.*\b(use|accept|consent|privacy|agree|settings)\b", re.I)
 
 
@@ -202,6 +218,10 @@ def _classify(
             reason = "dateline"
         if reason is None and _COOKIE.search(line.text) and n < 80:
             reason = "cookie notice"
+        if reason is None and n <= 30 and _COMMENT_FORM.search(line.text):
+            reason = "comment form"
+        if reason is None and n <= 40 and _CAPTION.search(line.text):
+            reason = "caption"
         if reason is None and block.boiler:
             reason = block.boiler
 
@@ -245,7 +265,7 @@ def _scores(lines: list[_Line]) -> list[float]:
             if i and lines[i - 1].kind == "chrome" and lines[i - 1].reason == line.reason:
                 # A box of chrome (a share bar, a related-links list) is one obstacle.
                 scores.append(0.0)
-            elif line.reason in WALLS:
+            elif line.reason in WALLS and line.reason != line.block.boiler:
                 scores.append(-WALL_COST)
             elif line.reason in _SOFT_REASONS:
                 scores.append(-SHORT_COST)
@@ -297,11 +317,12 @@ def _title_like(line: _Line, doc_lang: str | None) -> bool:
 
 def _strip_suffix(text: str, keys: set[str]) -> str:
     """`Headline - Site` without the site name, when the suffix looks like one."""
-    m = _TITLE_SUFFIX.search(text)
-    if m and len(m.group(1).split()) <= 4:
+    # Sites stack suffixes: "Headline | World | News".
+    while (m := _TITLE_SUFFIX.search(text)) and len(m.group(1).split()) <= 4:
         head = text[: m.start()].strip()
-        if normalise_key(head) in keys or len(head.split()) >= 3:
-            return head
+        if normalise_key(head) not in keys and len(head.split()) < 3:
+            break
+        text = head
     return text
 
 
