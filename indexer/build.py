@@ -13,14 +13,14 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, SegmentWriter
 
 from . import generations as gens
 from .clean import REPEAT_MIN_DOCS, clean_bytes, line_keys
@@ -30,6 +30,10 @@ from .schema import build_schema, document_fields
 SUPPORTED = (".txt", ".html", ".htm")
 # Below this many files a process pool costs more to start than it saves.
 POOL_MIN_FILES = 400
+# A full build of at least this many files is indexed by the workers, one segment each.
+PARALLEL_MIN_FILES = 2000
+# Posting buffer of each indexing worker before it spills a sorted run to disk.
+WORKER_LIMIT_MB = 128
 # Files per task sent to a worker, and tasks queued at once (bounds a build's memory).
 BATCH = 64
 IN_FLIGHT = 8
@@ -260,6 +264,74 @@ def _skipped(states: dict[str, FileState]) -> int:
     return sum(1 for st in states.values() if st.skip)
 
 
+def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
+    """Clean and index one share of a full build into a segment of its own; runs in a worker.
+
+    Returns (segment or None, [(source, skip reason or None)]). One byte per document goes to
+    `progress_file` so the parent can report progress without a channel to the worker."""
+    writer = SegmentWriter(whoosh_index.open_dir(work), _lk=False, limitmb=WORKER_LIMIT_MB)
+    verdicts = []
+    fd = os.open(progress_file, os.O_WRONLY | os.O_APPEND)
+    try:
+        for job in jobs:
+            source, result = _clean(job)
+            if isinstance(result, Document):
+                writer.add_document(**document_fields(result))
+                verdicts.append((source, None))
+            else:
+                verdicts.append((source, result))
+            os.write(fd, b".")
+        if not writer._added:
+            writer._close_segment()
+            return None, verdicts
+        return writer._finalize_segment(), verdicts
+    finally:
+        os.close(fd)
+
+
+def _index_in_workers(ix, work: Path, jobs: list, pool, progress) -> list[tuple[str, str | None]]:
+    """A full build on every core: each worker cleans and indexes a contiguous share of the
+    files into its own segment (as Whoosh's multisegment MpWriter does, without shipping the
+    documents through the parent); the parent then commits the segments as the index."""
+    workers = os.cpu_count() or 1
+    size = -(-len(jobs) // workers)
+    shares = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    progress_file = work / ".progress"
+    progress_file.touch()
+    writer = ix.writer()
+    futures = []
+    try:
+        futures = [
+            pool.submit(_index_share, str(work), share, str(progress_file)) for share in shares
+        ]
+        while not all(f.done() for f in futures):
+            if progress:
+                progress(min(progress_file.stat().st_size, len(jobs) - 1), len(jobs))
+            wait(futures, timeout=0.2, return_when=FIRST_EXCEPTION)
+            if any(f.done() and f.exception() for f in futures):
+                break
+        segments, verdicts = [], []
+        for future in futures:
+            segment, share_verdicts = future.result()
+            if segment is not None:
+                segments.append(segment)
+            verdicts.extend(share_verdicts)
+        if progress:
+            progress(len(jobs), len(jobs))
+        # The parent's own segment is empty: close it and commit the workers' segments instead.
+        writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        writer.cancel()
+        raise
+    finally:
+        progress_file.unlink(missing_ok=True)
+    return verdicts
+
+
 def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> BuildReport:
     """Write the planned changes into a new generation and make it live."""
     name = gens.next_generation(index_dir)
@@ -273,26 +345,37 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         ix = whoosh_index.create_in(str(work), build_schema())
     report = BuildReport(generation=name, indexed=0, full=live is None)
     states = plan.states
-    writer = ix.writer(limitmb=256)
-    try:
-        for source in plan.to_drop:
-            writer.delete_by_term("id", doc_id(source))
-        report.deleted = sum(1 for s in plan.to_drop if s not in states)
-        jobs = [(str(corpus_dir / s), s, plan.repeated) for s in plan.to_clean]
-        for done, (source, result) in enumerate(_parallel_map(_clean, jobs, pool), 1):
-            if isinstance(result, Document):
-                writer.add_document(**document_fields(result))
-                was_indexed = source in old and old[source].skip is None
-                report.updated += was_indexed
-                report.added += not was_indexed
-            else:
-                states[source].skip = result
-            if progress:
-                progress(done, len(jobs))
-        writer.commit(mergetype=CLEAR if live is None else None)
-    except BaseException:
-        writer.cancel()
-        raise
+
+    def record(source: str, skip: str | None) -> None:
+        if skip is None:
+            was_indexed = source in old and old[source].skip is None
+            report.updated += was_indexed
+            report.added += not was_indexed
+        else:
+            states[source].skip = skip
+
+    jobs = [(str(corpus_dir / s), s, plan.repeated) for s in plan.to_clean]
+    if live is None and pool is not None and len(jobs) >= PARALLEL_MIN_FILES:
+        for source, skip in _index_in_workers(ix, work, jobs, pool, progress):
+            record(source, skip)
+    else:
+        writer = ix.writer(limitmb=256)
+        try:
+            for source in plan.to_drop:
+                writer.delete_by_term("id", doc_id(source))
+            for done, (source, result) in enumerate(_parallel_map(_clean, jobs, pool), 1):
+                if isinstance(result, Document):
+                    writer.add_document(**document_fields(result))
+                    record(source, None)
+                else:
+                    record(source, result)
+                if progress:
+                    progress(done, len(jobs))
+            writer.commit(mergetype=CLEAR if live is None else None)
+        except BaseException:
+            writer.cancel()
+            raise
+    report.deleted = sum(1 for s in plan.to_drop if s not in states)
 
     report.skipped = {s: st.skip for s, st in sorted(states.items()) if st.skip}
     report.indexed = len(states) - len(report.skipped)
