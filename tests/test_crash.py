@@ -80,22 +80,26 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", rng, GENERATED)
     index = tmp_path / "index"
     config = write_config(tmp_path, corpus, index)
-    # How long a build takes here (CLI start-up included) sets the window to kill it in.
-    typical = {True: timed_index(config, "--full"), False: 0.0}
-    (corpus / "gen_0000.txt").write_text(article(rng, "Calibration"), encoding="utf-8")
-    typical[False] = timed_index(config)
-    print(f"typical build: full {typical[True]:.2f}s, incremental {typical[False]:.2f}s")
-
+    assert run_cli(config, "index", "--quiet").returncode == 0
     outcomes = {"killed": 0, "finished": 0}
     with Server(config) as server:
         first = server.health()["generation"]
         hammer = Hammer(server.url, SEED_QUERIES)
         hammer.start()
         try:
+            # How long a build takes under this load (CLI start-up included) sets the window
+            # to kill it in; these two builds also switch generations under the hammer.
+            typical = {True: timed_index(config, "--full")}
+            mutate(corpus, rng, TRIALS + 1)
+            typical[False] = timed_index(config)
+            print(f"typical build: full {typical[True]:.2f}s, incremental {typical[False]:.2f}s")
             for trial in range(TRIALS):
                 marker = mutate(corpus, rng, trial)
                 full = trial % 2 == 1
-                delay = rng.uniform(0.05, typical[full] * 1.1)
+                # Every fourth build may finish, so generations also change during the trials;
+                # the others die anywhere from start-up to the final rename.
+                spare = trial % 4 == 3
+                delay = typical[full] * (3.0 if spare else rng.uniform(0.2, 1.2))
                 args = ["--config", str(config), "index", "--quiet", *(["--full"] if full else [])]
                 build = subprocess.Popen(
                     [*seedsearch_command(), *args],
@@ -103,8 +107,10 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
                     stderr=subprocess.PIPE,
                     text=True,
                 )
-                time.sleep(delay)
-                build.send_signal(signal.SIGKILL)
+                try:
+                    build.wait(delay)
+                except subprocess.TimeoutExpired:
+                    build.send_signal(signal.SIGKILL)
                 _, err = build.communicate(timeout=60)
                 if build.returncode == -signal.SIGKILL:
                     outcomes["killed"] += 1
@@ -133,6 +139,7 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
     assert not hammer.failures, hammer.failures[:5]
     assert hammer.requests > TRIALS and set(hammer.statuses) == {200}
     assert outcomes["killed"] >= TRIALS // 2, outcomes
+    assert len(set(hammer.generations)) >= 3, "generations must change while being queried"
     leftovers = [p.name for p in index.iterdir() if p.name.startswith(gens.TMP_PREFIX)]
     assert not leftovers
 
@@ -189,7 +196,7 @@ def test_rollback_is_followed_and_the_server_writes_nothing(tmp_path, corpus):
         assert search_total(server, "quuxblatt") == 1
         index_before = tree_snapshot(index, content=False)
         # Many requests of every kind: none may leave a file behind in the index folder.
-        for i, q in enumerate(SEED_QUERIES * 15):
+        for i, q in enumerate(SEED_QUERIES * 8):
             status, _ = get_json(f"{server.url}/api/search?q={urllib.parse.quote(q)}&page=1")
             assert status == 200
             if i % 10 == 0:
