@@ -45,7 +45,7 @@ _LABELS = re.compile(
     r"|(?P<trust>why you can trust\b.*)"
     r"|(?P<cc>\d+ comments?|comments?( \(\d+\))?|no comments( yet)?|leave a (comment|reply)|"
     r"view comments|show comments|\d+)"
-    r"|(?P<share>share( this( article| story| page)?| on \w+| via \w+)?|shares?|tweet|e-?mail|"
+    r"|(?P<share>share( (this|your|on|via|with)\b.*)?|shares?|tweet|e-?mail|"
     r"print|pin it|whatsapp|facebook|twitter|linkedin|reddit|copy link|copied|save)"
     r"|(?P<rel>same (tag|category|author)|"
     r"related( articles| stories| news| posts| content| topics)?|"
