@@ -25,7 +25,7 @@ from whoosh.writing import CLEAR, SegmentWriter
 from . import generations as gens
 from .clean import REPEAT_MIN_DOCS, clean_bytes, line_keys
 from .document import Document, Skip, doc_id
-from .schema import build_schema, document_fields
+from .schema import SCHEMA_VERSION, build_schema, document_fields
 
 SUPPORTED = (".txt", ".html", ".htm")
 # Below this many files a process pool costs more to start than it saves.
@@ -167,15 +167,17 @@ def _parallel_map(fn: Callable, items: list, pool: ProcessPoolExecutor | None) -
     return results()
 
 
-def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState]]:
+def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState], int | None]:
+    """The live generation, its file states and its schema version (None, {}, None if unusable)."""
     live = gens.read_pointer(index_dir)
     if not live:
-        return None, {}
+        return None, {}, None
     try:
         raw = gens.read_manifest(index_dir / live)
-    except (OSError, ValueError):
-        return None, {}
-    return live, {source: FileState(**state) for source, state in raw["files"].items()}
+        states = {source: FileState(**state) for source, state in raw["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, {}, None
+    return live, states, raw.get("schema")
 
 
 def _repeated(states: dict[str, FileState]) -> frozenset[str]:
@@ -240,7 +242,9 @@ def build_index(
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     with gens.build_lock(index_dir):
         gens.sweep(index_dir)
-        live, old = (None, {}) if full else _load_manifest(index_dir)
+        live, old, schema = _load_manifest(index_dir)
+        if full or schema != SCHEMA_VERSION:
+            live, old = None, {}
         on_disk = scan_corpus(corpus_dir)
         changed = sum(1 for s, st in on_disk.items() if not _same_stat(old.get(s), st))
         workers = os.cpu_count() or 1
@@ -386,6 +390,7 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         raise BuildError(f"index holds {count} documents, expected {report.indexed}")
     manifest = {
         "version": 1,
+        "schema": SCHEMA_VERSION,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus": str(corpus_dir),
         "files": {s: vars(st) for s, st in sorted(states.items())},
@@ -402,17 +407,18 @@ class CheckReport:
     extra: list[str]
     index_count: int
     manifest_count: int
+    outdated: bool = False
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra) and (
+        return not (self.missing or self.stale or self.extra or self.outdated) and (
             self.index_count == self.manifest_count
         )
 
 
 def check_index(corpus_dir: Path, index_dir: Path) -> CheckReport:
     """Compare the live index with the corpus: missing, stale and extra documents."""
-    live, states = _load_manifest(Path(index_dir))
+    live, states, schema = _load_manifest(Path(index_dir))
     if not live:
         raise BuildError(f"no index in {index_dir}; run 'seedsearch index' first")
     on_disk = scan_corpus(Path(corpus_dir))
@@ -428,4 +434,6 @@ def check_index(corpus_dir: Path, index_dir: Path) -> CheckReport:
     extra = sorted(set(states) - set(on_disk))
     index_count = whoosh_index.open_dir(str(Path(index_dir) / live)).doc_count()
     indexed = sum(1 for st in states.values() if st.skip is None)
-    return CheckReport(missing, stale, extra, index_count, indexed)
+    return CheckReport(
+        missing, stale, extra, index_count, indexed, outdated=schema != SCHEMA_VERSION
+    )

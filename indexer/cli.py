@@ -98,6 +98,8 @@ def index(ctx, corpus, index_dir, full, check, rollback, quiet, as_json):
             text = (
                 f"index matches corpus ({report.index_count} documents)"
                 if report.ok
+                else "index written by an older seedsearch; run 'seedsearch index' to rebuild"
+                if report.outdated
                 else "index differs from corpus: "
                 + ", ".join(
                     f"{len(v)} {k}" for k in ("missing", "stale", "extra") if (v := summary[k])

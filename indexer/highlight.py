@@ -176,3 +176,10 @@ def highlight_text(text: str, node_or_q: Node | str | None) -> str:
 
     node = parse(node_or_q) if isinstance(node_or_q, str) else node_or_q
     return mark(text, Matcher.for_query(node).spans(text))
+
+
+def join_fragments(frags: list[str]) -> str:
+    """One snippet from fragments, with a single ellipsis between two of them."""
+    inner = [f.removesuffix(" …") for f in frags[:-1]] + frags[-1:]
+    inner = inner[:1] + [f.removeprefix("… ") for f in inner[1:]]
+    return " … ".join(inner)

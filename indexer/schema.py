@@ -16,6 +16,11 @@ from .document import Document, Removed
 TEXT_FIELDS = ("title", "body", "title_exact", "body_exact")
 
 
+# Bump when fields or analysis change: an index written with another version is rebuilt in
+# full by the next `seedsearch index`, since its postings no longer match what queries expect.
+SCHEMA_VERSION = 3
+
+
 def build_schema() -> Schema:
     """The schema every index generation is written with."""
     return Schema(

@@ -261,7 +261,7 @@ def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit
         date=stored.get("date") or None,
         source=stored["source"],
         score=round(float(score), 4),
-        snippet=" … ".join(frags),
+        snippet=highlight.join_fragments(frags),
         fragments=frags,
     )
 

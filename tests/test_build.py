@@ -184,3 +184,18 @@ def test_live_index_follows_new_generations(corpus, tmp_path):
     build_index(corpus, index_dir)
     assert live.searcher().doc_count() == 6
     assert live.searcher() is live.searcher()
+
+
+def test_index_from_another_schema_version_is_rebuilt_in_full(corpus, tmp_path):
+    import json
+
+    index_dir = tmp_path / "ix"
+    build_index(corpus, index_dir)
+    manifest = index_dir / gens.read_pointer(index_dir) / gens.MANIFEST
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "schema": -1}))
+    check = check_index(corpus, index_dir)
+    assert check.outdated and not check.ok
+    report = build_index(corpus, index_dir)
+    assert report.full and report.added == 5
+    assert check_index(corpus, index_dir).ok
