@@ -41,7 +41,7 @@ _DROP_TAGS = (
 _BLOCK_TAGS_WORDS = """
 address article aside blockquote body center dd details dialog dir div dl dt fieldset
 figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html li main
-menu nav noframes ol p pre section summary table tbody td tfoot th thead tr ul br
+menu nav noframes ol p pre section summary table tbody tfoot thead tr ul br
 """
 _BLOCK_TAGS = frozenset(_BLOCK_TAGS_WORDS.split())
 _HEADINGS = frozenset(f"h{i}" for i in range(1, 7))
@@ -81,6 +81,12 @@ _CLASS_LABELS = {
 # Class names sure enough to drop what they hold: comment threads and related-story lists are
 # never the article (the size rule below still protects a mislabelled article container).
 _DROP_HINTS = frozenset({"comments", "related-stories list"})
+# Class names and microdata that name the article body itself ("article-body", "entry-content").
+_MAIN = re.compile(
+    r"(?:^|\s)(?:(?:article|story|entry|post|main)[-_]{0,2}(?:body|content|text)|[\w-]*articlebody[\w-]*)"
+    r"(?:$|\s)",
+    re.I,
+)
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+[^-|–—:·•]{2,40}$")
 
 
@@ -172,6 +178,17 @@ def _metadata(soups: list[BeautifulSoup]) -> tuple[str | None, str | None]:
     return title or None, date
 
 
+def _is_main(tag: Tag) -> bool:
+    if tag.get("itemprop") == "articleBody":
+        return True
+    attrs = " ".join(
+        " ".join(v) if isinstance(v, list) else str(v)
+        for v in (tag.get("class"), tag.get("id"))
+        if v
+    )
+    return bool(attrs) and _MAIN.search(attrs) is not None
+
+
 def _chrome_reason(tag: Tag) -> tuple[str | None, bool]:
     """Why this element is chrome, and whether that is certain (tag, role) or a hint (class)."""
     if tag.name in _TAG_REASONS:
@@ -207,6 +224,7 @@ class _Walker:
         self.reasons: list[str | None] = [None]
         self.hints: list[str | None] = [None]
         self.heading = 0
+        self.main = 0
 
     def flush(self) -> None:
         text = "".join(self.parts).strip()
@@ -219,6 +237,7 @@ class _Walker:
                     self.reasons[-1],
                     self.heading > 0,
                     self.hints[-1],
+                    self.main > 0,
                 )
             )
         self.parts, self.link_chars = [], 0
@@ -251,9 +270,12 @@ class _Walker:
             self.reasons.append(reason if sure else self.reasons[-1])
             self.hints.append(reason if reason and not sure else self.hints[-1])
             heading = child.name in _HEADINGS
+            main = block and _is_main(child)
             self.heading += heading
+            self.main += main
             self.walk(child, in_link or child.name == "a")
             self.heading -= heading
+            self.main -= main
             self.reasons.pop()
             self.hints.pop()
             if block:

@@ -119,6 +119,7 @@ class Block:
     boiler: str | None = None  # why the page structure marks it as chrome
     heading: bool = False
     hint: str | None = None  # a weaker chrome sign (a class name such as "sidebar")
+    main: bool = False  # inside the element the page marks as the article body
 
 
 @dataclass
@@ -476,6 +477,8 @@ def _looks_like_web_page(lines: list[_Line]) -> bool:
 def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
     """A short line inside the article stays if it heads the next paragraph (a sub-heading)."""
     line = lines[i]
+    if line.block.main:
+        return True  # the page says this is article text
     if len(line.words) > 20 or line.text.endswith(".") and len(line.words) < 4:
         return False
     if line.block.heading:
