@@ -25,6 +25,8 @@ NEAR_WEIGHT = 0.6
 ISOLATED = 0.5
 # How far below the headline the article may start (byline, date, share buttons, picture).
 HEAD_GAP = 12
+KEEP_MAIN = True
+MAIN_LINKS = 0.7
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 400
 WALLS = frozenset(
@@ -226,7 +228,7 @@ def _classify(
         if reason is None and block.boiler:
             reason = block.boiler
 
-        if reason is None and block.link > 0.5 and n > 0:
+        if reason is None and block.link > (MAIN_LINKS if block.main else 0.5) and n > 0:
             reason = "navigation"
         if reason is None and _other_language(line, doc_lang, stop):
             reason = "other language"
@@ -445,7 +447,7 @@ def clean_blocks(
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
             continue
-        if not start <= i < end:
+        if not start <= i < end and not (KEEP_MAIN and line.block.main):
             if related and len(line.words) > 3:
                 reason = "related-stories list"
             elif i < start:
