@@ -51,6 +51,7 @@ _TAG_REASONS = {
     "aside": "sidebar",
     "form": "form",
     "figcaption": "caption",
+    "figure": "caption",
     "menu": "navigation",
 }
 # Class/id words that name chrome containers; matched as whole words of the attribute.
@@ -63,7 +64,7 @@ _CLASS_REASONS = re.compile(
     r"|(?P<related>related|recommended|more-stories|read-more|outbrain|taboola|trending)"
     r"|(?P<ad>ad|ads|advert|advertisement|sponsor|promo|dfp)"
     r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup|cookie|consent|gdpr)"
-    r"|(?P<caption>caption|credit|byline|author|tags|keywords|gallery|slideshow|carousel|lightbox)"
+    r"|(?P<caption>caption|credit|byline|author|bio|tags|keywords|gallery|slideshow|carousel|lightbox)"
     r")(?:$|[\s_-])",
     re.I,
 )
@@ -78,9 +79,19 @@ _CLASS_LABELS = {
     "sub": "subscription notice",
     "caption": "caption or byline",
 }
-# Class names sure enough to drop what they hold: comment threads and related-story lists are
-# never the article (the size rule below still protects a mislabelled article container).
-_DROP_HINTS = frozenset({"comments", "related-stories list"})
+# Class names sure enough to drop what they hold: comment threads, related stories, captions,
+# bylines, promos and share bars are never the article (the size rule in _Walker still
+# protects an article container whose class happens to match).
+_DROP_HINTS = frozenset(
+    {
+        "comments",
+        "related-stories list",
+        "caption or byline",
+        "subscription notice",
+        "share prompt",
+        "ad label",
+    }
+)
 # Class names and microdata that name the article body itself ("article-body", "entry-content").
 _MAIN = re.compile(
     r"(?:^|\s)(?:(?:article|story|entry|post|main)[-_]{0,2}(?:body|content|text)|[\w-]*articlebody[\w-]*)"
