@@ -25,6 +25,8 @@ NEAR_WEIGHT = 0.6
 ISOLATED = 0.5
 # How far below the headline the article may start (byline, date, share buttons, picture).
 HEAD_GAP = 12
+# This many consecutive rows of figures make a table worth keeping.
+TABLE_MIN_ROWS = 5
 KEEP_MAIN = True
 MAIN_LINKS = 0.7
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
@@ -204,6 +206,11 @@ def _is_dateline(text: str) -> bool:
     return found is not None and found[1] <= 25
 
 
+def _is_data_row(words: list[str]) -> bool:
+    figures = sum(w.isdigit() for w in words)
+    return len(words) >= 3 and figures >= 2 and figures * 3 >= len(words)
+
+
 def _classify(
     lines: list[_Line], doc_lang: str | None, stop: frozenset[str], repeated: Container[str]
 ) -> None:
@@ -240,6 +247,16 @@ def _classify(
             line.kind = "good"
         elif n >= 4 and _SENTENCE_END.search(line.text):
             line.kind = "near"
+    # Rows of a table (several figures each) read as text when there are enough of them.
+    run: list[_Line] = []
+    for line in [*lines, None]:
+        if line is not None and line.kind == "short" and _is_data_row(line.words):
+            run.append(line)
+            continue
+        if len(run) >= TABLE_MIN_ROWS:
+            for row in run:
+                row.kind = "near"
+        run = []
     # A value printed under a forum label (user name, join date, counts) is chrome too.
     for i, line in enumerate(lines):
         if line.reason == "forum chrome":
