@@ -37,7 +37,7 @@ WALLS = frozenset(
 
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]$")
+_SENTENCE_END = frozenset(".!?…:;\"'”’»)]")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+([^-|–—:·•]{2,40})$")
 
@@ -99,19 +99,36 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
-_COMMENT_FORM = re.compile(
-    r"your email address will not be published|required fields are marked|"
-    r"save my name, email|leave a (reply|comment)|post a comment|notify me of (follow-up|new)|"
-    r"comments are (closed|moderated)",
-    re.I,
+# Notices that are whole sentences: comment forms, picture credits ("(Image: GETTY)",
+# "Photo: AP"), cookie banners. Cheap substring tests guard each pattern.
+_FORM_PHRASES = (
+    "your email address will not be published",
+    "required fields are marked",
+    "save my name, email",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "notify me of follow-up",
+    "notify me of new",
+    "comments are closed",
+    "comments are moderated",
 )
-# Picture credits: "(Image: GETTY)", "Photo: AP", "Credit: ESA".
-_CAPTION = re.compile(
+_CREDIT_END = re.compile(
     r"\((?:image|photo|picture|pictures|credit|source|getty)s?:[^()]{1,60}\)\s*$"
-    r"|^(?:image|photo|picture|credit|photograph)s?:\s",
-    re.I,
 )
-_COOKIE = re.compile(r"\bcookies?\b.*\b(use|accept|consent|privacy|agree|settings)\b", re.I)
+_CREDIT_START = ("image:", "images:", "photo:", "photos:", "picture:", "credit:", "photograph:")
+_COOKIE = re.compile(r"\bcookies?\b.*\b(?:use|accept|consent|privacy|agree|settings)\b")
+
+
+def _notice(text: str) -> str | None:
+    low = text.lower()
+    if any(phrase in low for phrase in _FORM_PHRASES):
+        return "comment form"
+    if low.startswith(_CREDIT_START) or text[-1] == ")" and _CREDIT_END.search(low[-80:]):
+        return "caption"
+    if "cookie" in low and _COOKIE.search(low):
+        return "cookie notice"
+    return None
 
 
 @dataclass
@@ -190,11 +207,13 @@ def _stop_ratio(words: list[str], stop: frozenset[str]) -> float:
 
 
 def _other_language(line: _Line, doc_lang: str | None, stop: frozenset[str]) -> bool:
-    # Figures and codes (tables, scores) have no language.
-    if doc_lang is None or sum(w.isalpha() for w in line.words) < 3:
+    if doc_lang is None or len(line.words) < 3:
         return False
     # Cheap exit: a line full of the document's own function words is in its language.
     if _stop_ratio(line.words, stop) >= 0.25:
+        return False
+    # Figures and codes (tables, scores) have no language.
+    if sum(w.isalpha() for w in line.words) < 3:
         return False
     code = language(line.text, line.words)
     return code is not None and code != doc_lang
@@ -226,12 +245,8 @@ def _classify(
             reason = "repeated line"
         if reason is None and n <= 10 and _is_dateline(line.text):
             reason = "dateline"
-        if reason is None and _COOKIE.search(line.text) and n < 80:
-            reason = "cookie notice"
-        if reason is None and n <= 30 and _COMMENT_FORM.search(line.text):
-            reason = "comment form"
-        if reason is None and n <= 40 and _CAPTION.search(line.text):
-            reason = "caption"
+        if reason is None and n < 80:
+            reason = _notice(line.text)
         if reason is None and block.boiler:
             reason = block.boiler
 
@@ -245,7 +260,7 @@ def _classify(
             continue
         if n >= GOOD_WORDS and (not has_stop or _stop_ratio(line.words, stop) >= GOOD_STOP):
             line.kind = "good"
-        elif n >= 4 and _SENTENCE_END.search(line.text):
+        elif n >= 4 and line.text[-1] in _SENTENCE_END:
             line.kind = "near"
     # Rows of a table (several figures each) read as text when there are enough of them.
     run: list[_Line] = []
@@ -388,7 +403,7 @@ def _find_dateline(
 
 def _trailing_foreign(text: str, doc_lang: str | None) -> int | None:
     """Where a trailing fragment in another language begins (after the last sentence)."""
-    if doc_lang is None or _SENTENCE_END.search(text):
+    if doc_lang is None or text[-1:] in _SENTENCE_END:
         return None
     ends = [m.end() for m in _LAST_SENTENCE.finditer(text)]
     if not ends:
@@ -415,7 +430,7 @@ def clean_blocks(
         if text:
             words = WORD.findall(text.lower())
             key = " ".join(words)
-            if _CJK.search(text):
+            if not text.isascii() and _CJK.search(text):
                 # Chinese and Japanese write no spaces: count about two characters as a word.
                 words = [c for w in words for c in _cjk_words(w)]
             lines.append(_Line(text, words, block, key=key))
@@ -535,5 +550,5 @@ def reflow(text: str) -> list[str]:
             out[-1] = out[-1] + " " + stripped
         else:
             out.append(stripped)
-        joinable = len(r.rstrip()) >= 0.7 * width or not _SENTENCE_END.search(stripped)
+        joinable = len(r.rstrip()) >= 0.7 * width or stripped[-1] not in _SENTENCE_END
     return out

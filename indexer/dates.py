@@ -26,6 +26,9 @@ _DATE = re.compile(
 )
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _iso(year: str | int, month: str | int, day: str | int) -> str | None:
     try:
         return dt.date(int(year), int(month), int(day)).isoformat()
@@ -55,6 +58,8 @@ def _from_match(m: re.Match[str], day_first: bool | None) -> str | None:
 
 def find_date(text: str, day_first: bool | None = None) -> tuple[str, int, int] | None:
     """The first valid date written in `text`: (ISO date, start, end) or None."""
+    if not _YEAR.search(text):
+        return None  # every form below has a four-digit year; most lines have none
     for m in _DATE.finditer(text):
         iso = _from_match(m, day_first)
         if iso:

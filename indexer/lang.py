@@ -29,11 +29,12 @@ def language(text: str, words: list[str] | None = None) -> str | None:
         words = WORD.findall(text.lower())
     if not words:
         return None
-    if len(_VIETNAMESE.findall(text)) * 4 >= len(words):
-        return "vi"
-    for code, script in _SCRIPTS:
-        if len(script.findall(text)) * 2 >= len(text.replace(" ", "")):
-            return code
+    if not text.isascii():
+        if len(_VIETNAMESE.findall(text)) * 4 >= len(words):
+            return "vi"
+        for code, script in _SCRIPTS:
+            if len(script.findall(text)) * 2 >= len(text.replace(" ", "")):
+                return code
     scores = {"en": len(list(filter(english().__contains__, words)))}
     for code, vocab in foreign().items():
         scores[code] = len(list(filter(vocab.__contains__, words)))
