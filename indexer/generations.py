@@ -119,14 +119,11 @@ def sweep(index_dir: Path) -> None:
 
 @contextmanager
 def build_lock(index_dir: Path):
-    """Hold the single-writer lock; the kernel drops it if the build dies, so it never goes stale."""
+    """Hold the single-writer lock; the kernel drops it if the build dies: never stale."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / LOCK, "a+")
-    try:
+    with open(index_dir / LOCK, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexBusy(f"another 'seedsearch index' is already running on {index_dir}") from None
+            raise IndexBusy(f"another 'seedsearch index' is running on {index_dir}") from None
         yield
-    finally:
-        handle.close()
