@@ -31,6 +31,15 @@ def _query(name: str, description: str, schema: dict, required: bool = False) ->
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATE = {"type": "string", "format": "date"}
+# An optional parameter sent blank (as an HTML form sends an unused field) means "not given":
+# the server strips whitespace (Python's, hence the extra control characters) before parsing.
+BLANK = {"type": "string", "pattern": "^[\\s\\x1c-\\x1f\\x85]*$"}
+
+
+def _or_blank(schema: dict) -> dict:
+    return {"anyOf": [schema, BLANK]}
+
+
 ERROR = _json(_ref("Error"), "The error, with a machine-readable code.")
 
 SCHEMAS = {
@@ -165,25 +174,29 @@ def spec(search: SearchConfig) -> dict:
                         _query(
                             "page",
                             f"Result page, from 1 (page × per_page at most {search.max_depth}).",
-                            {"type": "integer", "minimum": 1, "maximum": search.max_depth},
+                            _or_blank(
+                                {"type": "integer", "minimum": 1, "maximum": search.max_depth}
+                            ),
                         ),
                         _query(
                             "per_page",
                             "Results per page.",
-                            {
-                                "type": "integer",
-                                "minimum": 1,
-                                "maximum": search.max_per_page,
-                                "default": search.per_page,
-                            },
+                            _or_blank(
+                                {
+                                    "type": "integer",
+                                    "minimum": 1,
+                                    "maximum": search.max_per_page,
+                                    "default": search.per_page,
+                                }
+                            ),
                         ),
-                        _query("from", "Earliest date, inclusive (YYYY-MM-DD).", DATE),
-                        _query("to", "Latest date, inclusive (YYYY-MM-DD).", DATE),
+                        _query("from", "Earliest date, inclusive (YYYY-MM-DD).", _or_blank(DATE)),
+                        _query("to", "Latest date, inclusive (YYYY-MM-DD).", _or_blank(DATE)),
                         _query("source", "Only documents from this source.", {"type": "string"}),
                         _query(
                             "sort",
                             "Result order.",
-                            {"enum": ["relevance", "newest"], "default": "relevance"},
+                            _or_blank({"enum": ["relevance", "newest"], "default": "relevance"}),
                         ),
                     ],
                     "responses": {
