@@ -84,8 +84,10 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
     outcomes = {"killed": 0, "finished": 0}
     with Server(config) as server:
         first = server.health()["generation"]
-        hammer = Hammer(server.url, SEED_QUERIES)
-        hammer.start()
+        # Two clients, so requests overlap and several server threads cross each switch.
+        hammers = [Hammer(server.url, SEED_QUERIES[i:] + SEED_QUERIES[:i]) for i in (0, 3)]
+        for hammer in hammers:
+            hammer.start()
         try:
             # How long a build takes under this load (CLI start-up included) sets the window
             # to kill it in; these two builds also switch generations under the hammer.
@@ -126,20 +128,25 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
             assert server.wait_for_generation(live), (live, server.health())
             assert search_total(server, marker) > 0  # the last trial's new words are findable
         finally:
-            hammer.stop.set()
-            hammer.join(30)
-        # The hammer saw old and new generations, never anything else.
-        numbers = [gens.generation_number(g) for g in hammer.generations]
-        assert numbers == sorted(numbers), "a reader went back to an older generation"
+            for hammer in hammers:
+                hammer.stop.set()
+                hammer.join(30)
+        # Each client saw old and new generations in order, never anything else.
+        for hammer in hammers:
+            numbers = [gens.generation_number(g) for g in hammer.generations]
+            assert numbers == sorted(numbers), "a reader went back to an older generation"
 
     print(
-        f"trials: {TRIALS} ({outcomes}); requests during them: {hammer.requests}, "
-        f"statuses {hammer.statuses}; generations served {first} -> {live}"
+        f"trials: {TRIALS} ({outcomes}); requests during them: "
+        f"{sum(h.requests for h in hammers)}, statuses {[h.statuses for h in hammers]}; "
+        f"generations served {first} -> {live}"
     )
-    assert not hammer.failures, hammer.failures[:5]
-    assert hammer.requests > TRIALS and set(hammer.statuses) == {200}
+    for hammer in hammers:
+        assert not hammer.failures, hammer.failures[:5]
+        assert hammer.requests > TRIALS and set(hammer.statuses) == {200}
     assert outcomes["killed"] >= TRIALS // 2, outcomes
-    assert len(set(hammer.generations)) >= 3, "generations must change while being queried"
+    seen = {g for hammer in hammers for g in hammer.generations}
+    assert len(seen) >= 3, "generations must change while being queried"
     leftovers = [p.name for p in index.iterdir() if p.name.startswith(gens.TMP_PREFIX)]
     assert not leftovers
 

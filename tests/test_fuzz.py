@@ -6,6 +6,7 @@ OpenAPI document. Example counts are fixed (see the constants) so CI time stays 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -21,10 +22,12 @@ from indexer.config import Config
 from indexer.document import Document, Skip
 from webapp import create_app
 
-API_EXAMPLES = 200
-CLEAN_EXAMPLES = 300
-BUILD_EXAMPLES = 50
-SCHEMATHESIS_EXAMPLES = 50  # per operation, valid and invalid input each
+# CI counts; SEEDSEARCH_FUZZ_SCALE=10 multiplies them for a long local hunt.
+SCALE = max(1, int(os.environ.get("SEEDSEARCH_FUZZ_SCALE", "1")))
+API_EXAMPLES = 200 * SCALE
+CLEAN_EXAMPLES = 300 * SCALE
+BUILD_EXAMPLES = 50 * SCALE
+SCHEMATHESIS_EXAMPLES = 50 * SCALE  # per operation, valid and invalid input each
 
 MARK = re.compile(r"</?mark>")
 API_KEYS = {
