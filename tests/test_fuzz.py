@@ -19,7 +19,7 @@ from hypothesis.errors import Unsatisfiable
 from indexer.build import BuildError, build_index, check_index
 from indexer.clean import clean_bytes
 from indexer.config import Config
-from indexer.document import Document, Skip
+from indexer.document import Document, Skip, doc_id
 from webapp import create_app
 
 # CI counts; SEEDSEARCH_FUZZ_SCALE=10 multiplies them for a long local hunt.
@@ -142,6 +142,9 @@ def fuzz_client(seed_index, seeds):
     return app.test_client()
 
 
+SEED_DOC = doc_id("000_2cc68e9e30ca57b3.txt")
+
+
 def assert_safe_html(snippet: str) -> None:
     """Snippets are escaped text with <mark> around matches, nothing else."""
     rest = MARK.sub("", snippet)
@@ -173,6 +176,12 @@ def test_api_and_pages_survive_any_query(fuzz_client, query):
     page = fuzz_client.get("/search", query_string=query)
     assert page.status_code in (200, 400), (page.status_code, page.data[:300])
     html = page.get_data(as_text=True)
+    for tag in ("<script", "<img", "<svg", "<iframe"):
+        assert tag not in html.lower(), tag
+    # A document page highlights the query in the text: any query, still safe HTML.
+    doc = fuzz_client.get(f"/doc/{SEED_DOC}", query_string={"q": query["q"]})
+    assert doc.status_code == 200, (doc.status_code, doc.data[:300])
+    html = doc.get_data(as_text=True)
     for tag in ("<script", "<img", "<svg", "<iframe"):
         assert tag not in html.lower(), tag
 
