@@ -7,9 +7,9 @@ from collections.abc import Container
 from pathlib import Path
 
 from indexer.clean_html import parse_html
-from indexer.clean_text import Block, clean_blocks, label_reason, normalise_key, reflow
+from indexer.clean_text import Block, clean_blocks, normalise_key, reflow
 from indexer.decode import decode
-from indexer.document import Document, Skip, doc_id
+from indexer.document import Document, Removed, Skip, doc_id
 
 # A short line is a site-chrome candidate; it counts as chrome once it is in this many documents.
 # Three: two pages can share a line by chance (a quote, a place name), chrome is on every page.
@@ -43,9 +43,9 @@ def _text_blocks(text: str) -> list[Block]:
 def clean_bytes(data: bytes, source: str, *, repeated: Container[str] = frozenset()) -> Document:
     """Clean one file's bytes; raise Skip(reason) when no document can come out of it."""
     text = decode(data)
-    removed_note = []
+    cut = None
     if len(text) > MAX_CHARS:
-        removed_note.append((len(text) - MAX_CHARS, "file too large: cut"))
+        cut = Removed(f"[last {len(text) - MAX_CHARS} characters]", "file too large: cut")
         text = text[:MAX_CHARS]
     if is_html(text, source):
         page = parse_html(text)
@@ -54,11 +54,7 @@ def clean_bytes(data: bytes, source: str, *, repeated: Container[str] = frozense
         result = clean_blocks(_text_blocks(text), repeated=repeated)
     if not result.lines:
         raise Skip("nothing left after cleaning")
-    removed = result.removed
-    for size, reason in removed_note:
-        from indexer.document import Removed
-
-        removed.append(Removed(f"[{size} characters]", reason))
+    removed = result.removed + ([cut] if cut else [])
     return Document(
         id=doc_id(source),
         source=source,
@@ -104,4 +100,4 @@ def line_keys(data: bytes, source: str) -> set[str]:
     return keys
 
 
-__all__ = ["REPEAT_MIN_DOCS", "clean_bytes", "clean_file", "line_keys", "label_reason"]
+__all__ = ["REPEAT_MIN_DOCS", "clean_bytes", "clean_file", "line_keys"]

@@ -161,6 +161,7 @@ class _Line:
     kind: str = "short"  # good | near | short | chrome
     reason: str = ""
     key: str = ""
+    across: bool = False  # dropped because other documents of the corpus print it too
 
 
 def _cjk_words(run: str) -> list[str]:
@@ -241,6 +242,7 @@ def _classify(
         reason = label_reason(line.text) if n <= 8 else None
         if reason is None and n <= 12 and line.key in repeated:
             reason = "repeated line"
+            line.across = True
         if reason is None and n > 0 and line.key in seen:
             reason = "repeated line"
         if reason is None and n <= 10 and _is_dateline(line.text):
@@ -439,11 +441,13 @@ def clean_blocks(
     # Unknown language: no function-word test, length alone decides what a paragraph is.
     stop = en if doc_lang == "en" else foreign().get(doc_lang or "", frozenset())
     _classify(lines, doc_lang, stop, repeated)
+    web = _looks_like_web_page(lines)
+    _spare_repeated_data(lines, web)
 
     if title is None:
         title = _find_title(lines, doc_lang)
     title_key = normalise_key(title) if title else None
-    if _looks_like_web_page(lines):
+    if web:
         start, end = _region(lines, title_key)
     else:
         # Nothing on the page looks like web chrome (a wire story, a clean dump): the region
@@ -498,6 +502,23 @@ def clean_blocks(
             text = text[:cut].rstrip()
         kept.append(text)
     return Result(title, date, kept, removed)
+
+
+def _spare_repeated_data(lines: list[_Line], web: bool) -> None:
+    """Undo corpus-repetition drops where they would hit a story's own text.
+
+    Wire stories repeat table headings ("Year", "Nine mths") and whole formula lines
+    ("Qtly div six cts vs six cts prior") across thousands of documents. In a short story with
+    no web chrome, next to a table row, or when nothing else would be left, such a line is the
+    story, not chrome.
+    """
+    alone = all(line.kind == "chrome" for line in lines)
+    for i, line in enumerate(lines):
+        if not line.across:
+            continue
+        neighbours = lines[max(0, i - 1) : i] + lines[i + 1 : i + 2]
+        if not web or alone or any(_is_data_row(n.words) for n in neighbours):
+            line.kind, line.reason, line.across = "short", "", False
 
 
 def _looks_like_web_page(lines: list[_Line]) -> bool:

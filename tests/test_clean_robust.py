@@ -283,3 +283,29 @@ def test_arbitrary_markup_gives_a_document_or_a_skip(parts: list[str]) -> None:
     except Skip:
         return
     assert doc.text
+
+
+def test_repeated_lines_of_a_wire_story_are_kept() -> None:
+    # Wire stories print the same formula lines in thousands of documents: they are the story.
+    story = "ACME CORP SETS QUARTERLY\n\nQtly div six cts vs six cts prior\n    Pay April one\n"
+    story += "    Record March Two\n Reuter\n"
+    repeated = frozenset(line_keys(story.encode(), "w.txt"))
+    assert "pay april one" in repeated
+    doc = clean_bytes(story.encode(), "w.txt", repeated=repeated)
+    assert doc.text.split("\n") == [
+        "Qtly div six cts vs six cts prior",
+        "Pay April one",
+        "Record March Two",
+    ]
+    assert doc.title == "ACME CORP SETS QUARTERLY"
+
+
+def test_table_headings_next_to_figures_are_kept() -> None:
+    text = "Menu\nHome\nSubscribe\n\n" + "\n".join(PARAGRAPHS[:2]) + "\n\nNine mths\n"
+    text += "Shr 1.10 dlrs vs 1.01 dlrs\nNet 12.1 mln vs 10.1 mln\n\n"
+    text += PARAGRAPHS[2] + "\nThe figures were published by the company on Monday, a week "
+    text += "later than planned, and the shares rose in early trading.\n\nMenu\nHome\n"
+    doc = clean_bytes(text.encode(), "t.txt", repeated=frozenset({"nine mths", "menu", "home"}))
+    lines = doc.text.split("\n")
+    assert "Nine mths" in lines and "Shr 1.10 dlrs vs 1.01 dlrs" in lines
+    assert "Menu" not in lines and "Home" not in lines
