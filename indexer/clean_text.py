@@ -534,6 +534,9 @@ def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
     line = lines[i]
     if line.block.main:
         return True  # the page says this is article text
+    # A table inside the story: its rows and the headings next to them.
+    if any(_is_data_row(lines[j].words) for j in range(max(0, i - 1), min(end, i + 2))):
+        return True
     if len(line.words) > 20 or line.text.endswith(".") and len(line.words) < 4:
         return False
     if line.block.heading:
