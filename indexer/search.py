@@ -14,7 +14,7 @@ from whoosh import sorting
 from whoosh.collectors import TimeLimitCollector
 from whoosh.searching import TimeLimit
 
-from . import highlight
+from . import feedback, highlight
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
 from .document import Document
@@ -329,7 +329,10 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         return text
 
     if plain and len(concepts) > SHORT_QUERY_TERMS:
-        run = _run(ranker, any_of(), request, limit, deadline)
+        # A description, not keywords: pseudo-relevance feedback adds the words its best
+        # matches share (feedback.py). Keyword queries never take this path.
+        q = feedback.expand(ranker, any_of(), len(concepts), _filter(request))
+        run = _run(ranker, q, request, limit, deadline)
         parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
     else:
         q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))

@@ -199,3 +199,42 @@ def test_good_parameters_parse():
 def test_search_validates_a_directly_built_request(searcher):  # noqa: F811
     with pytest.raises(BadRequest):
         search(searcher, SearchRequest("korea", page=0), LIMITS)
+
+
+def test_feedback_only_for_long_queries(searcher, monkeypatch):  # noqa: F811
+    from indexer import feedback
+
+    calls = []
+    real = feedback.expand
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feedback, "expand", spy)
+    for q in ("moon", "moon trilateral", "xi moon trilateral summit", "zorblax glorptastic"):
+        search(searcher, SearchRequest(q), LIMITS)
+    assert calls == []
+    q = "what did xi jinping and moon jae-in agree about the trilateral summit and visits"
+    search(searcher, SearchRequest(q), LIMITS)
+    assert len(calls) == 1
+
+
+def test_feedback_reranks_but_never_adds_matches(searcher, monkeypatch):  # noqa: F811
+    from indexer import feedback
+
+    q = "what did xi jinping and moon jae-in agree about the trilateral summit and visits"
+    expanded = search(searcher, SearchRequest(q, per_page=100), LIMITS)
+    monkeypatch.setattr(feedback, "expand", lambda s, query, *a, **k: query)
+    plain = search(searcher, SearchRequest(q, per_page=100), LIMITS)
+    assert expanded.total == plain.total
+    assert {h.id for h in expanded.results} == {h.id for h in plain.results}
+
+
+def test_two_word_query_ranks_all_word_matches_only(searcher):  # noqa: F811
+    both = search(searcher, SearchRequest("trilateral summit"), LIMITS)
+    assert both.total > 0 and not both.relaxed
+    one = search(searcher, SearchRequest("summit"), LIMITS)
+    assert one.total >= both.total
+    for hit in both.results:
+        assert {"trilater", "summit"} <= stems_of(searcher, hit)
