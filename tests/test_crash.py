@@ -33,7 +33,7 @@ from hardening_support import (
 
 from indexer import generations as gens
 
-TRIALS = 24
+TRIALS = 20
 GENERATED = 200
 
 
@@ -98,9 +98,9 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
             for trial in range(TRIALS):
                 marker = mutate(corpus, rng, trial)
                 full = trial % 2 == 1
-                # Every fourth build may finish, so generations also change during the trials;
+                # Every fifth build may finish, so generations also change during the trials;
                 # the others die anywhere from start-up to the final rename.
-                spare = trial % 4 == 3
+                spare = trial % 5 == 4
                 delay = typical[full] * (3.0 if spare else rng.uniform(0.2, 1.2))
                 args = ["--config", str(config), "index", "--quiet", *(["--full"] if full else [])]
                 build = subprocess.Popen(
@@ -144,7 +144,7 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
     for hammer in hammers:
         assert not hammer.failures, hammer.failures[:5]
         assert hammer.requests > TRIALS and set(hammer.statuses) == {200}
-    assert outcomes["killed"] >= TRIALS // 2, outcomes
+    assert outcomes["killed"] >= TRIALS // 3, outcomes
     seen = {g for hammer in hammers for g in hammer.generations}
     assert len(seen) >= 3, "generations must change while being queried"
     leftovers = [p.name for p in index.iterdir() if p.name.startswith(gens.TMP_PREFIX)]
