@@ -58,7 +58,6 @@ _TAG_REASONS = {
 _CLASS_REASONS = re.compile(
     r"(?:^|[\s_-])(?:(?P<nav>nav|navbar|navigation|menu|breadcrumbs?|masthead|topbar)"
     r"|(?P<foot>footer|copyright)"
-    r"|(?P<side>sidebar|rail|widget)"
     r"|(?P<comments>comments?|disqus|replies)"
     r"|(?P<share>share|sharing|social|sharebar)"
     r"|(?P<related>related|recommended|more-stories|read-more|outbrain|taboola|trending)"
@@ -71,7 +70,6 @@ _CLASS_REASONS = re.compile(
 _CLASS_LABELS = {
     "nav": "navigation",
     "foot": "footer",
-    "side": "sidebar",
     "comments": "comments",
     "share": "share prompt",
     "related": "related-stories list",
@@ -79,19 +77,6 @@ _CLASS_LABELS = {
     "sub": "subscription notice",
     "caption": "caption or byline",
 }
-# Class names sure enough to drop what they hold: comment threads, related stories, captions,
-# bylines, promos and share bars are never the article (the size rule in _Walker still
-# protects an article container whose class happens to match).
-_DROP_HINTS = frozenset(
-    {
-        "comments",
-        "related-stories list",
-        "caption or byline",
-        "subscription notice",
-        "share prompt",
-        "ad label",
-    }
-)
 # Class names and microdata that name the article body itself ("article-body", "entry-content").
 _MAIN = re.compile(
     r"(?:^|\s)(?:(?:article|story|entry|post|main)[-_]{0,2}(?:body|content|text)|[\w-]*articlebody[\w-]*)"
@@ -200,18 +185,18 @@ def _is_main(tag: Tag) -> bool:
     return bool(attrs) and _MAIN.search(attrs) is not None
 
 
-def _chrome_reason(tag: Tag) -> tuple[str | None, bool]:
-    """Why this element is chrome, and whether that is certain (tag, role) or a hint (class)."""
+def _chrome_reason(tag: Tag) -> str | None:
+    """Why this element is chrome (its tag, role, visibility or class name), or None."""
     if tag.name in _TAG_REASONS:
-        return _TAG_REASONS[tag.name], True
+        return _TAG_REASONS[tag.name]
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
-        return "hidden", True
+        return "hidden"
     style = tag.get("style")
     if isinstance(style, str) and "display:none" in style.replace(" ", ""):
-        return "hidden", True
+        return "hidden"
     role = tag.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
-        return ("navigation" if role in ("navigation", "banner") else "footer"), True
+        return "navigation" if role in ("navigation", "banner") else "footer"
     attrs = " ".join(
         " ".join(v) if isinstance(v, list) else str(v)
         for v in (tag.get("class"), tag.get("id"))
@@ -220,8 +205,8 @@ def _chrome_reason(tag: Tag) -> tuple[str | None, bool]:
     if attrs:
         m = _CLASS_REASONS.search(attrs)
         if m and m.lastgroup:
-            return _CLASS_LABELS[m.lastgroup], False
-    return None, False
+            return _CLASS_LABELS[m.lastgroup]
+    return None
 
 
 class _Walker:
@@ -233,7 +218,6 @@ class _Walker:
         self.link_chars = 0
         self.total = total
         self.reasons: list[str | None] = [None]
-        self.hints: list[str | None] = [None]
         self.heading = 0
         self.main = 0
 
@@ -247,7 +231,6 @@ class _Walker:
                     min(1.0, self.link_chars / size),
                     self.reasons[-1],
                     self.heading > 0,
-                    self.hints[-1],
                     self.main > 0,
                 )
             )
@@ -268,18 +251,11 @@ class _Walker:
             block = child.name in _BLOCK_TAGS
             if block:
                 self.flush()
-            reason, certain = _chrome_reason(child) if block else (None, False)
+            reason = _chrome_reason(child) if block else None
             # A container holding most of the page's text is the page, not a sidebar.
-            if (
-                reason
-                and (certain or reason in _DROP_HINTS)
-                and self.reasons[-1] is None
-                and len(child.get_text()) > 0.4 * self.total
-            ):
+            if reason and self.reasons[-1] is None and len(child.get_text()) > 0.4 * self.total:
                 reason = None
-            sure = certain or reason in _DROP_HINTS
-            self.reasons.append(reason if sure else self.reasons[-1])
-            self.hints.append(reason if reason and not sure else self.hints[-1])
+            self.reasons.append(reason or self.reasons[-1])
             heading = child.name in _HEADINGS
             main = block and _is_main(child)
             self.heading += heading
@@ -288,7 +264,6 @@ class _Walker:
             self.heading -= heading
             self.main -= main
             self.reasons.pop()
-            self.hints.pop()
             if block:
                 self.flush()
             elif child.name in ("td", "th"):

@@ -17,8 +17,6 @@ GOOD_STOP = 0.18
 # Cost, in characters of article text, of crossing one non-article block inside the article.
 SHORT_COST = 25
 CHROME_COST = 120
-# Weight of a paragraph inside an element whose class names chrome ("sidebar", "related").
-HINTED = 0.5
 # Weight of a short sentence (4-9 words): article-like, but so are captions and teasers.
 NEAR_WEIGHT = 0.6
 # Weight of a paragraph with no paragraph next to it.
@@ -30,7 +28,7 @@ TABLE_MIN_ROWS = 5
 KEEP_MAIN = True
 MAIN_LINKS = 0.7
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
-WALL_COST = 400
+WALL_COST = 300
 WALLS = frozenset(
     {"related-stories list", "comment counter", "footer", "share prompt", "comment form"}
 )
@@ -139,7 +137,6 @@ class Block:
     link: float = 0.0  # share of the characters inside links
     boiler: str | None = None  # why the page structure marks it as chrome
     heading: bool = False
-    hint: str | None = None  # a weaker chrome sign (a class name such as "sidebar")
     main: bool = False  # inside the element the page marks as the article body
 
 
@@ -288,7 +285,7 @@ def _scores(lines: list[_Line]) -> list[float]:
     scores = []
     for i, line in enumerate(lines):
         if line.kind == "good":
-            value = len(line.text) * (1.0 - line.block.link) * (HINTED if line.block.hint else 1.0)
+            value = len(line.text) * (1.0 - line.block.link)
             # Teaser lists and comment threads interleave long lines with bylines and times;
             # article paragraphs come in runs.
             before = lines[i - 1].kind if i else "short"
