@@ -395,6 +395,9 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         "corpus": str(corpus_dir),
         "files": {s: vars(st) for s, st in sorted(states.items())},
     }
+    # The copy's manifest is a hard link to the live generation's: writing through it would
+    # rewrite the live (and, after a rollback, the restored) generation's manifest in place.
+    (work / gens.MANIFEST).unlink(missing_ok=True)
     (work / gens.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     gens.publish(index_dir, work, name)
     return report
