@@ -89,15 +89,18 @@ def publish(index_dir: Path, built: Path, name: str) -> None:
     os.replace(built, index_dir / name)
     fsync_dir(index_dir)
     old = read_pointer(index_dir)
+    # CURRENT first: a build killed between the two writes is then live, with an older but
+    # distinct PREVIOUS. The other order left PREVIOUS naming the live generation, so
+    # --rollback "rolled back" to where it already was.
+    write_atomic(index_dir / CURRENT, name + "\n")
     if old:
         write_atomic(index_dir / PREVIOUS, old + "\n")
-    write_atomic(index_dir / CURRENT, name + "\n")
 
 
 def rollback(index_dir: Path) -> str:
     """Make the previous generation live again (and keep the rolled-back one as previous)."""
     current, previous = read_pointer(index_dir), read_pointer(index_dir, PREVIOUS)
-    if not previous:
+    if not previous or previous == current:  # the latter only after a crash mid-rollback
         raise FileNotFoundError("no previous index generation to roll back to")
     write_atomic(index_dir / PREVIOUS, f"{current}\n")
     write_atomic(index_dir / CURRENT, f"{previous}\n")
