@@ -32,6 +32,7 @@ from hardening_support import (
 )
 
 from indexer import generations as gens
+from indexer.config import SearchConfig
 
 TRIALS = 20
 GENERATED = 200
@@ -265,3 +266,126 @@ def test_killed_parallel_build_leaves_no_workers_and_no_lock(tmp_path):
     assert result.returncode == 0, result.stderr
     assert run_cli(config, "index", "--check").returncode == 0
     shutil.rmtree(index)
+
+
+def _die_at(step: str, corpus, index) -> None:
+    """Run a build in this (forked) process and die like SIGKILL at `step`: no cleanup runs."""
+    import os
+
+    from indexer import build
+
+    def die(*_args, **_kwargs):
+        os._exit(137)
+
+    def after(fn, calls: int = 1):
+        seen = []
+
+        def wrapped(*args, **kwargs):
+            result = fn(*args, **kwargs)
+            seen.append(1)
+            if len(seen) >= calls:
+                die()
+            return result
+
+        return wrapped
+
+    def before(fn, calls: int):
+        seen = []
+
+        def wrapped(*args, **kwargs):
+            seen.append(1)
+            if len(seen) >= calls:
+                die()
+            return fn(*args, **kwargs)
+
+        return wrapped
+
+    if step == "while cleaning":
+        build.document_fields = before(build.document_fields, 1)
+    elif step == "after the writer commits":
+        build.gens.publish = die
+    elif step == "after fsync, before the rename":
+        build.gens.fsync_tree = after(build.gens.fsync_tree)
+    elif step == "after the rename, before the pointers":
+        build.gens.write_atomic = before(build.gens.write_atomic, 1)
+    elif step == "between the two pointer writes":
+        build.gens.write_atomic = before(build.gens.write_atomic, 2)
+    elif step == "after the pointers, before the sweep":
+        build.gens.write_atomic = after(build.gens.write_atomic, 2)
+    build.build_index(corpus, index)
+    os._exit(0)
+
+
+DEATHS = [
+    "while cleaning",
+    "after the writer commits",
+    "after fsync, before the rename",
+    "after the rename, before the pointers",
+    "between the two pointer writes",
+    "after the pointers, before the sweep",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", DEATHS)
+def test_death_at_every_step_of_a_build(tmp_path, corpus, step):
+    """A build dying at each step of writing and publishing leaves a servable index, a working
+    rollback, and lets the next build succeed without clean-up."""
+    import multiprocessing
+
+    from indexer.build import build_index, check_index
+    from indexer.live import LiveIndex
+    from indexer.search import parse_request, search
+
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    rng = random.Random(1)
+    (corpus / "one.txt").write_text(article(rng, "One", extra="The glorbix plan."), "utf-8")
+    build_index(corpus, index)
+    before = gens.read_pointer(index)
+    (corpus / "two.txt").write_text(article(rng, "Two", extra="The glorbix vote."), "utf-8")
+
+    child = multiprocessing.get_context("fork").Process(target=_die_at, args=(step, corpus, index))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 137, f"the build did not reach {step!r}"
+
+    live = gens.read_pointer(index)
+    assert live is not None and gens.generation_number(live) >= gens.generation_number(before)
+    config = SearchConfig()
+    searcher = LiveIndex(index).searcher()
+    assert search(searcher, parse_request({"q": "glorbix"}, config), config).total >= 1
+    assert search(searcher, parse_request({"q": "korea"}, config), config).total >= 1
+    # Rollback still goes to another, working generation (never a silent no-op).
+    previous = gens.read_pointer(index, gens.PREVIOUS)
+    assert previous != live, f"PREVIOUS names the live generation after dying {step}"
+    assert gens.rollback(index) == previous
+    rolled = LiveIndex(index).searcher()
+    assert search(rolled, parse_request({"q": "korea"}, config), config).total >= 1
+    gens.rollback(index)
+    assert gens.read_pointer(index) == live
+    # The next build needs no clean-up, and leaves nothing behind.
+    report = build_index(corpus, index)
+    assert report.indexed == len(list(corpus.iterdir()))
+    assert check_index(corpus, index).ok
+    assert not [p for p in index.iterdir() if p.name.startswith(gens.TMP_PREFIX)]
+
+
+def test_build_after_rollback_indexes_what_the_restored_generation_lacks(tmp_path, corpus):
+    """Each generation keeps its own manifest: a build must never rewrite the live one's
+    through the hard-linked copy, or after a rollback the next build believes the restored
+    generation already holds the newer files (and --check fails)."""
+    from indexer.build import build_index, check_index
+
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    first_manifest = (index / gens.read_pointer(index) / gens.MANIFEST).read_bytes()
+    (corpus / "new.txt").write_text(
+        article(random.Random(2), "New", extra="The glorbix vote."), "utf-8"
+    )
+    build_index(corpus, index)
+    gens.rollback(index)
+    assert (index / gens.read_pointer(index) / gens.MANIFEST).read_bytes() == first_manifest
+    report = build_index(corpus, index)
+    assert report.added == 1
+    assert check_index(corpus, index).ok
