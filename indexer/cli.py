@@ -102,7 +102,12 @@ def index(ctx, corpus, index_dir, full, check, rollback, quiet, as_json):
                 if report.outdated
                 else "index differs from corpus: "
                 + ", ".join(
-                    f"{len(v)} {k}" for k in ("missing", "stale", "extra") if (v := summary[k])
+                    [f"{len(v)} {k}" for k in ("missing", "stale", "extra") if (v := summary[k])]
+                    # Counts alone can differ too (a generation whose manifest is not its own).
+                    or [
+                        f"it holds {report.index_count} documents, its manifest lists "
+                        f"{report.manifest_count}"
+                    ]
                 )
             )
             _emit(as_json, quiet and report.ok, summary, text)
