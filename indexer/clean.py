@@ -50,6 +50,7 @@ def clean_bytes(data: bytes, source: str, *, repeated: Container[str] = frozense
     if is_html(text, source):
         page = parse_html(text)
         result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=page.date)
+        result.removed[:0] = page.removed
     else:
         result = clean_blocks(_text_blocks(text), repeated=repeated)
     if not result.lines:
