@@ -15,7 +15,7 @@ from indexer.stopwords import english, foreign
 GOOD_WORDS = 10
 GOOD_STOP = 0.18
 # Cost, in characters of article text, of crossing one non-article block inside the article.
-SHORT_COST = 25
+SHORT_COST = 35
 CHROME_COST = 120
 # Weight of a short sentence (4-9 words): article-like, but so are captions and teasers.
 NEAR_WEIGHT = 0.6
