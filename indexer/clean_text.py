@@ -280,6 +280,13 @@ def _classify(
                     lines[j].kind, lines[j].reason = "chrome", "forum chrome"
 
 
+def _has_text_neighbour(lines: list[_Line], i: int, step: int) -> bool:
+    j = i + step
+    while 0 <= j < len(lines) and lines[j].reason in _SOFT_REASONS:
+        j += step
+    return 0 <= j < len(lines) and lines[j].kind in ("good", "near")
+
+
 def _scores(lines: list[_Line]) -> list[float]:
     """Each line's worth as article text: paragraphs gain their length, everything else costs."""
     scores = []
@@ -287,10 +294,8 @@ def _scores(lines: list[_Line]) -> list[float]:
         if line.kind == "good":
             value = len(line.text) * (1.0 - line.block.link)
             # Teaser lists and comment threads interleave long lines with bylines and times;
-            # article paragraphs come in runs.
-            before = lines[i - 1].kind if i else "short"
-            after = lines[i + 1].kind if i + 1 < len(lines) else "short"
-            if before not in ("good", "near") and after not in ("good", "near"):
+            # article paragraphs come in runs (a caption or a repeat between them aside).
+            if not _has_text_neighbour(lines, i, -1) and not _has_text_neighbour(lines, i, 1):
                 value *= ISOLATED
             scores.append(value)
         elif line.kind == "near":
@@ -333,6 +338,15 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
         heads = [i for i in range(start, end) if lines[i].key == title_key]
         if heads:
             start = heads[0] + 1
+        else:
+            # Just above the run, with only text and soft drops (dateline, caption) between:
+            # the article starts under the headline, standfirst included.
+            for h in range(start - 1, max(-1, start - 1 - HEAD_GAP), -1):
+                if lines[h].key == title_key:
+                    start = h + 1
+                    break
+                if lines[h].kind == "chrome" and lines[h].reason not in _SOFT_REASONS:
+                    break
     return start, end
 
 
