@@ -104,6 +104,8 @@ def product_runs(searcher, names, queries, limits: SearchConfig, depth: int = DE
     runs = {}
     for q in queries:
         first = search(searcher, SearchRequest(q["text"]), limits)
+        if any("ran out of time" in n for n in first.notices):
+            print(f"query {q['id']}: time budget hit, partial results", file=sys.stderr)
         top = [names[h.source] for h in first.results]
         deep: list[str] = []
         if depth <= 10:
