@@ -340,3 +340,15 @@ def test_every_operation_follows_the_served_openapi_document(served_schema):
     print(f"schemathesis: requests per operation {calls}")
     assert sum(1 for label in calls if "invalid" not in label) >= 3
     assert calls["GET /api/search (invalid input)"] > 0
+
+
+@pytest.mark.parametrize("q", ["korea" * 1000, "x" * 5000, "trilaterl" * 200])
+def test_one_huge_word_is_answered_quickly(fuzz_client, q):
+    """Found by the fuzzer: did-you-mean built the Levenshtein automaton of a 2,000-letter word
+    (4-11 s a request, outside the time budget). Such a word is now answered at once."""
+    import time
+
+    started = time.perf_counter()
+    response = fuzz_client.get("/api/search", query_string={"q": q})
+    assert response.status_code == 200
+    assert time.perf_counter() - started < 1.5
