@@ -452,8 +452,8 @@ def clean_blocks(
     # Unknown language: no function-word test, length alone decides what a paragraph is.
     stop = en if doc_lang == "en" else foreign().get(doc_lang or "", frozenset())
     _classify(lines, doc_lang, stop, repeated)
+    _spare_repeated_data(lines)
     web = _looks_like_web_page(lines)
-    _spare_repeated_data(lines, web)
 
     if title is None:
         title = _find_title(lines, doc_lang)
@@ -515,20 +515,19 @@ def clean_blocks(
     return Result(title, date, kept, removed)
 
 
-def _spare_repeated_data(lines: list[_Line], web: bool) -> None:
+def _spare_repeated_data(lines: list[_Line]) -> None:
     """Undo corpus-repetition drops where they would hit a story's own text.
 
-    Wire stories repeat table headings ("Year", "Nine mths") and whole formula lines
-    ("Qtly div six cts vs six cts prior") across thousands of documents. In a short story with
-    no web chrome, next to a table row, or when nothing else would be left, such a line is the
-    story, not chrome.
+    Wire stories repeat table headings ("Year", "Nine mths") and whole formula stories
+    ("Qtly div six cts vs six cts prior" / "Pay April one") across thousands of documents.
+    Next to a table row, or in a story without a single paragraph, such a line is the story.
     """
-    alone = all(line.kind == "chrome" for line in lines)
+    no_paragraph = not any(line.kind == "good" for line in lines)
     for i, line in enumerate(lines):
         if not line.across:
             continue
         neighbours = lines[max(0, i - 1) : i] + lines[i + 1 : i + 2]
-        if not web or alone or any(_is_data_row(n.words) for n in neighbours):
+        if no_paragraph or any(_is_data_row(n.words) for n in neighbours):
             line.kind, line.reason, line.across = "short", "", False
 
 
