@@ -285,3 +285,10 @@ def test_unexpected_failure_is_a_clean_500(tmp_path):
     assert page.status_code == 500 and page.mimetype == "text/html"
     assert "Traceback" not in page.get_data(as_text=True)
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("value", ["1_0", "+2", "٢", "1.0", "0x1"])
+def test_page_numbers_are_plain_digits(client, value):
+    response = client.get("/api/search", query_string={"q": "korea", "page": value})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_page"

@@ -149,10 +149,17 @@ def test_lines_repeated_across_documents_are_dropped_and_tracked(tmp_path):
         "The central bank kept interest rates unchanged, citing stubborn inflation in services.",
         "A new ferry line will connect the two islands from March, the transport ministry said.",
     ]
-    ending = "Officials expect the change to take effect well before the end of the season."
+    middle = (
+        "Local officials said the decision followed months of consultation with residents and"
+        " businesses, who had asked for clearer rules."
+    )
+    ending = (
+        "Critics argued that the plan did not go far enough, and several groups said they would"
+        " continue to press for changes next year."
+    )
 
     def page(number: int) -> str:
-        return f"Story {number}\n\n{stories[number]}\n\n{chrome}\n\n{ending}\n"
+        return f"Story {number}\n\n{stories[number]} {middle}\n\n{chrome}\n\n{ending}\n"
 
     for number in range(2):
         (corpus / f"s{number}.txt").write_text(page(number))

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from webfixtures import BAD_INPUT_IDS, BAD_INPUTS, EVIL_NAME, MUST_REFUSE
 
+from indexer.build import build_index
+from indexer.config import Config
 from webapp import create_app
 
 # Shared fixtures (app, client, the real index) live in tests/webfixtures.py.
@@ -246,3 +248,19 @@ def test_fuzzed_queries_never_5xx(app, q, page):
     assert response.status_code in (200, 400)
     body = response.get_data(as_text=True)
     assert "<script" not in body
+
+
+def test_source_facet_lists_ten_and_counts_the_rest(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(13):
+        (corpus / f"harvest-{number:02d}.txt").write_text(
+            f"Harvest report {number}\n\nFarmers in region {number} brought in the rice harvest"
+            " early this year after a dry and sunny autumn, the cooperative said on Monday.\n"
+        )
+    build_index(corpus, tmp_path / "ix")
+    app = create_app(Config(corpus_dir=corpus, index_dir=tmp_path / "ix"), TESTING=True)
+    body = app.test_client().get("/search", query_string={"q": "harvest"}).get_data(as_text=True)
+    facet = body[body.index('class="facets"') :]
+    assert len(re.findall(r"source=harvest-\d\d\.txt", facet)) == 10
+    assert "and 3 more" in facet
