@@ -80,10 +80,11 @@ def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None or str(raw).strip() == "":
         return default
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        raise BadRequest(f"bad_{name}", f"{name} must be a whole number, got {raw!r}") from None
+    text = str(raw).strip()
+    # int() also takes "1_0", "+2" and non-ASCII digits; a page number is plain digits.
+    if not (text.isascii() and text.isdigit()):
+        raise BadRequest(f"bad_{name}", f"{name} must be a whole number, got {raw!r}")
+    return int(text)
 
 
 def _date_param(params: Mapping[str, str], name: str) -> str | None:
