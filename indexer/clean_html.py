@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from indexer.clean_text import Block
 from indexer.dates import parse_date
@@ -254,15 +255,32 @@ class _Walker:
             )
         self.parts, self.link_chars = [], 0
 
-    def walk(self, node: Tag, in_link: bool) -> None:
-        for child in node.children:
+    def walk(self, root: Tag) -> None:
+        """Depth-first with an explicit stack: pages nest deeper than Python can recurse."""
+        # A frame: the children still to visit, and what entering its element changed.
+        stack: list[tuple[Iterator[PageElement], Tag | None, bool, bool, bool, bool]] = [
+            (iter(root.children), None, False, False, False, False)
+        ]
+        while stack:
+            children, tag, block, heading, main, in_link = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if tag is not None:
+                    self.heading -= heading
+                    self.main -= main
+                    self.reasons.pop()
+                    if block:
+                        self.flush()
+                    elif tag.name in ("td", "th"):
+                        self.parts.append(" ")
+                continue
             if isinstance(child, NavigableString):
-                if type(child) is not NavigableString:
-                    continue  # comments, doctype, CDATA
-                text = str(child)
-                self.parts.append(text)
-                if in_link:
-                    self.link_chars += len(text.strip())
+                if type(child) is NavigableString:  # not a comment, doctype or CDATA
+                    text = str(child)
+                    self.parts.append(text)
+                    if in_link:
+                        self.link_chars += len(text.strip())
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -270,26 +288,20 @@ class _Walker:
                 self.meta_tags.append(child)
             if child.name in _DROP_TAGS:
                 continue
-            block = child.name in _BLOCK_TAGS
-            if block:
+            is_block = child.name in _BLOCK_TAGS
+            if is_block:
                 self.flush()
-            reason = _chrome_reason(child) if block else None
+            reason = _chrome_reason(child) if is_block else None
             # A container holding most of the page's text is the page, not a sidebar.
             if reason and self.reasons[-1] is None and self._most_of_page(child):
                 reason = None
             self.reasons.append(reason or self.reasons[-1])
-            heading = child.name in _HEADINGS
-            main = block and _is_main(child)
-            self.heading += heading
-            self.main += main
-            self.walk(child, in_link or child.name == "a")
-            self.heading -= heading
-            self.main -= main
-            self.reasons.pop()
-            if block:
-                self.flush()
-            elif child.name in ("td", "th"):
-                self.parts.append(" ")
+            is_heading = child.name in _HEADINGS
+            is_main = is_block and _is_main(child)
+            self.heading += is_heading
+            self.main += is_main
+            link = in_link or child.name == "a"
+            stack.append((iter(child.children), child, is_block, is_heading, is_main, link))
 
 
 def _strip_chrome(match: re.Match[str], into: list[Removed]) -> str:
@@ -313,7 +325,7 @@ def parse_html(text: str) -> Page:
     soup = BeautifulSoup(text.encode(), "lxml", from_encoding="utf-8")
     root = soup.body or soup
     walker = _Walker(root)
-    walker.walk(root, False)
+    walker.walk(root)
     walker.flush()
     tags = [t for s in soups for t in s.find_all(list(_META_TAGS))]
     if root is not soup and soup.head:

@@ -309,3 +309,11 @@ def test_table_headings_next_to_figures_are_kept() -> None:
     lines = doc.text.split("\n")
     assert "Nine mths" in lines and "Shr 1.10 dlrs vs 1.01 dlrs" in lines
     assert "Menu" not in lines and "Home" not in lines
+
+
+@pytest.mark.parametrize("tag", ["div", "span"])
+def test_deeply_nested_html(tmp_path: Path, tag: str) -> None:
+    depth = 20_000  # far beyond Python's recursion limit
+    html = f"<html><body>{f'<{tag}>' * depth}<p>{PARAGRAPHS[0]}</p>{f'</{tag}>' * depth}"
+    doc = clean_file(write(tmp_path, "deep.html", html.encode()), "deep.html")
+    assert doc.text == PARAGRAPHS[0]
