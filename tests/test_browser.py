@@ -12,13 +12,11 @@ from __future__ import annotations
 import contextlib
 import random
 import shutil
-import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
-import waitress
+from browser_support import CHROMIUM, chromium, serving
 from hardening_support import ARTIFACTS, SEEDS, article
 
 from indexer.build import build_index
@@ -26,24 +24,12 @@ from indexer.config import Config
 from webapp import create_app
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
     ),
 ]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 # Each payload sets window.__pwned if it ever runs, and would leave an element behind if the
 # markup were not escaped: the CSP alone may block the script, so both are checked.
 PAYLOADS = [
@@ -100,19 +86,14 @@ def base_url(tmp_path_factory):
     index = root / "index"
     build_index(corpus, index, full=True)
     app = create_app(Config(corpus_dir=corpus, index_dir=index), TESTING=True)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium(sync_api) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

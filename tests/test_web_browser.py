@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-import waitress
+from browser_support import CHROMIUM, chromium, serving
 
 # Shared fixtures (app, client, the real index) live in tests/webfixtures.py.
 pytest_plugins = ["webfixtures"]
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
@@ -21,19 +17,14 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def base_url(app):
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium(sync_api) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
