@@ -179,7 +179,8 @@ class _Parser:
         if tok.kind == "field":
             nxt = self.peek()
             if nxt is None or nxt.kind not in ("chunk", "phrase", "("):
-                return None  # "title:" with nothing after it
+                # "title:" with nothing after it: the person typed a word, so search for it.
+                return _chunk(tok.text, fieldname)
             return self.atom(depth, tok.text)
         if tok.kind in ("AND", "NOT", "-"):
             return None

@@ -64,16 +64,23 @@ MALFORMED = [
         ("shock-sound", "shock AND sound"),
         ('korea "unclosed phrase', "korea AND unclosed AND phrase"),
         ("title: korea", "title:korea"),
-        ("korea title:", "korea"),
+        ("korea title:", "korea AND title"),
     ],
 )
 def test_constructs_are_understood(q, parsed):
     assert describe(parse(q)) == parsed
 
 
-@pytest.mark.parametrize("q", ["", "   ", "-", "((", "title:", "OR", "NOT", "!!!", "\x00"])
+@pytest.mark.parametrize("q", ["", "   ", "-", "((", "OR", "NOT", "!!!", "\x00"])
 def test_nothing_searchable_parses_to_none(q):
     assert parse(q) is None
+
+
+@pytest.mark.parametrize(
+    ("q", "parsed"), [("title:", "title"), ("korea source:", "korea AND source")]
+)
+def test_a_field_name_with_nothing_after_it_is_a_word(q, parsed):
+    assert describe(parse(q)) == parsed
 
 
 @pytest.mark.parametrize("q", MALFORMED)
