@@ -74,7 +74,7 @@ class FileState:
     size: int
     mtime_ns: int
     sha1: str
-    keys: list[str]
+    keys: list[int]  # key_hash of each chrome-candidate line
     skip: str | None = None
 
 
@@ -95,21 +95,45 @@ def scan_corpus(corpus_dir: Path) -> dict[str, os.stat_result]:
     return found
 
 
-def _fingerprint(args: tuple[str, str]) -> tuple[str, str, list[str]]:
-    """(source, sha1, chrome-candidate line keys) of one file; runs in a worker process."""
+def key_hash(key: str) -> int:
+    """A chrome-candidate line key as 64 bits.
+
+    The manifest keeps the keys of every file's short lines (most lines of a wire story), and
+    only their equality matters: the full text made the manifest and a build's memory grow
+    with the whole corpus (~1 KB a file)."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+class _Repeated:
+    """The cleaner's `repeated` lines, looked up by key hash."""
+
+    __slots__ = ("hashes",)
+
+    def __init__(self, hashes: frozenset[int]):
+        self.hashes = hashes
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key_hash(key) in self.hashes
+
+
+def _fingerprint(args: tuple[str, str]) -> tuple[str, str, list[int]]:
+    """(source, sha1, hashed chrome-candidate line keys) of one file; runs in a worker."""
     path, source = args
     try:
         data = Path(path).read_bytes()
     except OSError:
         return source, "", []
-    return source, hashlib.sha1(data).hexdigest(), sorted(line_keys(data, source))
+    keys = {key_hash(key) for key in line_keys(data, source)}
+    return source, hashlib.sha1(data).hexdigest(), sorted(keys)
 
 
-def _clean(args: tuple[str, str, frozenset[str]]) -> tuple[str, Document | str]:
+def _clean(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str]:
     """(source, Document or skip reason); runs in a worker process."""
     path, source, repeated = args
     try:
-        return source, clean_bytes(Path(path).read_bytes(), source, repeated=repeated)
+        data = Path(path).read_bytes()
+        return source, clean_bytes(data, source, repeated=_Repeated(repeated))
     except Skip as skip:
         return source, str(skip) or "skipped"
     except OSError as exc:
@@ -175,12 +199,16 @@ def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState], i
     try:
         raw = gens.read_manifest(index_dir / live)
         states = {source: FileState(**state) for source, state in raw["files"].items()}
+        for state in states.values():
+            # Manifests before hashed keys kept the line text.
+            if any(isinstance(k, str) for k in state.keys):
+                state.keys = sorted({key_hash(k) for k in state.keys})
     except (OSError, ValueError, KeyError, TypeError):
         return None, {}, None
     return live, states, raw.get("schema")
 
 
-def _repeated(states: dict[str, FileState]) -> frozenset[str]:
+def _repeated(states: dict[str, FileState]) -> frozenset[int]:
     counts = Counter(key for state in states.values() for key in state.keys)
     return frozenset(key for key, n in counts.items() if n >= REPEAT_MIN_DOCS)
 
@@ -192,7 +220,7 @@ class Plan:
     states: dict[str, FileState]
     to_clean: list[str]
     to_drop: list[str]
-    repeated: frozenset[str]
+    repeated: frozenset[int]
 
 
 def _same_stat(state: FileState | None, st: os.stat_result) -> bool:

@@ -74,3 +74,22 @@ def test_incremental_after_parallel_build(monkeypatch, big_corpus, tmp_path):
     full = tmp_path / "full"
     _build(monkeypatch, big_corpus, full, parallel=False)
     assert _stored(index_dir) == _stored(full)
+
+
+def test_manifest_with_line_text_keys_is_read_as_hashes(corpus, tmp_path):
+    # Manifests written before key hashing kept each line key's text.
+    import json
+
+    from indexer.clean import line_keys
+
+    index_dir = tmp_path / "index"
+    build.build_index(corpus, index_dir)
+    manifest = index_dir / gens.read_pointer(index_dir) / gens.MANIFEST
+    data = json.loads(manifest.read_text())
+    for source, state in data["files"].items():
+        state["keys"] = sorted(line_keys((corpus / source).read_bytes(), source))
+    manifest.write_text(json.dumps(data))
+    _, states, _ = build._load_manifest(index_dir)
+    fresh = {s: build._fingerprint((str(corpus / s), s))[2] for s in states}
+    assert {s: st.keys for s, st in states.items()} == fresh
+    assert any(fresh.values())
