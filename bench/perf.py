@@ -74,6 +74,9 @@ def write_corpus(stories: list[dict], folder: Path, copies: int = 1) -> int:
     """One .txt file per story and copy. Copy k > 0 gets new ids (its own folder) and its
     paragraphs re-wrapped at another width: the same words, but no line shared between copies,
     so the cleaner's repeated-line (site chrome) detection sees new documents, not duplicates."""
+    marker = folder / f".complete-{len(stories)}x{copies}"
+    if marker.exists():  # written by an earlier run: same stories, same copies
+        return len(stories) * copies
     if folder.exists():
         shutil.rmtree(folder)
     n = 0
@@ -85,6 +88,7 @@ def write_corpus(stories: list[dict], folder: Path, copies: int = 1) -> int:
             title = story["title"] if k == 0 else f"{story['title']} ({k})"
             (sub / f"{story['id']}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
             n += 1
+    marker.touch()
     return n
 
 
@@ -371,6 +375,8 @@ class Bench:
     # 2. incremental -------------------------------------------------------------------------
 
     def incremental(self, reps: int, full_seconds: float) -> dict:
+        for marker in self.corpus.glob(".complete-*"):
+            marker.unlink()  # the corpus is changed from here on: the next run rewrites it
         files = sorted(self.corpus.glob("*.txt"))
         times = []
         for rep in range(reps):
@@ -562,160 +568,162 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     b = Bench(args, work, queries)
-    n = write_corpus(stories, b.corpus)
-    b.log(f"{n} stories written to {b.corpus}; {len(queries)} queries; {reps} repetitions")
     fig = b.figures
     fig["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "reps": reps}
+    n = 0
+    if "build" in only:  # the 19k part; without it, only --scale runs
+        n = write_corpus(stories, b.corpus)
+        b.log(f"{n} stories written to {b.corpus}; {len(queries)} queries; {reps} repetitions")
 
-    build = fig["build"] = b.build(b.corpus, n, reps, "19k")
-    docs_s = n / build["seconds"]
-    b.add(
-        "build: documents/s (incl. cleaning)",
-        "≥ 1,000",
-        docs_s,
-        n / build["whoosh_seconds"],
-        docs_s / (n / build["whoosh_seconds"]),
-        docs_s >= 1000,
-    )
-    b.add(
-        "build: seconds vs plain Whoosh",
-        "",
-        build["seconds"],
-        build["whoosh_seconds"],
-        build["seconds"] / build["whoosh_seconds"],
-        unit="s",
-    )
-    b.add(
-        "build: seconds vs FTS5",
-        "",
-        build["seconds"],
-        build["fts5_seconds"],
-        build["seconds"] / build["fts5_seconds"],
-        unit="s",
-    )
-    b.add(
-        "build: peak memory vs plain Whoosh",
-        "",
-        build["peak_mib"],
-        build["whoosh_peak_mib"],
-        build["peak_mib"] / build["whoosh_peak_mib"],
-        unit="MiB",
-    )
-    b.add(
-        "build: peak memory vs FTS5",
-        "",
-        build["peak_mib"],
-        build["fts5_peak_mib"],
-        build["peak_mib"] / build["fts5_peak_mib"],
-        unit="MiB",
-    )
-    b.add(
-        "build: index size vs plain Whoosh",
-        "",
-        build["index_mib"],
-        build["whoosh_index_mib"],
-        build["index_mib"] / build["whoosh_index_mib"],
-        unit="MiB",
-    )
-    b.add(
-        "build: index size vs FTS5",
-        "",
-        build["index_mib"],
-        build["fts5_index_mib"],
-        build["index_mib"] / build["fts5_index_mib"],
-        unit="MiB",
-    )
-
-    if "incremental" in only:
-        inc = fig["incremental"] = b.incremental(reps, build["seconds"])
+        build = fig["build"] = b.build(b.corpus, n, reps, "19k")
+        docs_s = n / build["seconds"]
         b.add(
-            "incremental: 1 changed, 1 added, 1 deleted",
-            "≤ 2 s",
-            inc["seconds"],
-            inc["full_seconds"],
-            inc["seconds"] / inc["full_seconds"],
-            inc["seconds"] <= 2,
+            "build: documents/s (incl. cleaning)",
+            "≥ 1,000",
+            docs_s,
+            n / build["whoosh_seconds"],
+            docs_s / (n / build["whoosh_seconds"]),
+            docs_s >= 1000,
+        )
+        b.add(
+            "build: seconds vs plain Whoosh",
+            "",
+            build["seconds"],
+            build["whoosh_seconds"],
+            build["seconds"] / build["whoosh_seconds"],
             unit="s",
         )
         b.add(
-            "incremental: equals full rebuild",
-            "yes",
-            "yes" if inc["equals_full"] else "no",
-            passed=inc["equals_full"],
-        )
-        b.add(
-            "incremental: index --check",
-            "passes",
-            "ok" if inc["check_ok"] else "failed",
-            passed=inc["check_ok"],
-        )
-
-    if "query" in only:
-        qf = fig["query"] = b.queries_in_process(reps)
-        for pct in ("p50", "p95", "p99"):
-            ratio = qf["product"][pct] / qf["fts5"][pct]
-            b.add(
-                f"query in-process {pct} vs FTS5",
-                "≤ 2× FTS5" if pct == "p50" else "",
-                qf["product"][pct],
-                qf["fts5"][pct],
-                ratio,
-                ratio <= 2 if pct == "p50" else None,
-                unit="ms",
-            )
-        for pct in ("p50", "p99"):
-            b.add(
-                f"query in-process {pct} vs plain Whoosh",
-                "",
-                qf["product"][pct],
-                qf["whoosh"][pct],
-                qf["product"][pct] / qf["whoosh"][pct],
-                unit="ms",
-            )
-
-    hf = None
-    if "http" in only:
-        try:
-            hf = fig["http"] = b.http(reps, seconds, args.clients, threads)
-        except RuntimeError as exc:
-            b.log(f"HTTP benchmark not run: {exc}")
-            fig["http"] = {"error": str(exc)}
-            b.add("http: server starts", "yes", "no (see log)", passed=False)
-    if hf:
-        pr, fr = hf["product"], hf["fts5"]
-        b.add(
-            f"http: requests/s ({args.clients} clients)",
+            "build: seconds vs FTS5",
             "",
-            pr["rps"],
-            fr["rps"],
-            pr["rps"] / fr["rps"],
+            build["seconds"],
+            build["fts5_seconds"],
+            build["seconds"] / build["fts5_seconds"],
+            unit="s",
         )
         b.add(
-            "http: p50",
-            "≤ 1.5× FTS5",
-            pr["p50"],
-            fr["p50"],
-            pr["p50"] / fr["p50"],
-            pr["p50"] <= 1.5 * fr["p50"],
-            unit="ms",
-        )
-        b.add(
-            "http: p99",
-            "≤ 2× FTS5",
-            pr["p99"],
-            fr["p99"],
-            pr["p99"] / fr["p99"],
-            pr["p99"] <= 2 * fr["p99"],
-            unit="ms",
-        )
-        b.add("http: errors", "0", pr["errors"], fr["errors"], passed=pr["errors"] == 0)
-        b.add(
-            "http: server RSS after load",
-            "≤ 250 MiB",
-            hf["product_rss_mib"],
-            passed=hf["product_rss_mib"] <= 250,
+            "build: peak memory vs plain Whoosh",
+            "",
+            build["peak_mib"],
+            build["whoosh_peak_mib"],
+            build["peak_mib"] / build["whoosh_peak_mib"],
             unit="MiB",
         )
+        b.add(
+            "build: peak memory vs FTS5",
+            "",
+            build["peak_mib"],
+            build["fts5_peak_mib"],
+            build["peak_mib"] / build["fts5_peak_mib"],
+            unit="MiB",
+        )
+        b.add(
+            "build: index size vs plain Whoosh",
+            "",
+            build["index_mib"],
+            build["whoosh_index_mib"],
+            build["index_mib"] / build["whoosh_index_mib"],
+            unit="MiB",
+        )
+        b.add(
+            "build: index size vs FTS5",
+            "",
+            build["index_mib"],
+            build["fts5_index_mib"],
+            build["index_mib"] / build["fts5_index_mib"],
+            unit="MiB",
+        )
+
+        if "incremental" in only:
+            inc = fig["incremental"] = b.incremental(reps, build["seconds"])
+            b.add(
+                "incremental: 1 changed, 1 added, 1 deleted",
+                "≤ 2 s",
+                inc["seconds"],
+                inc["full_seconds"],
+                inc["seconds"] / inc["full_seconds"],
+                inc["seconds"] <= 2,
+                unit="s",
+            )
+            b.add(
+                "incremental: equals full rebuild",
+                "yes",
+                "yes" if inc["equals_full"] else "no",
+                passed=inc["equals_full"],
+            )
+            b.add(
+                "incremental: index --check",
+                "passes",
+                "ok" if inc["check_ok"] else "failed",
+                passed=inc["check_ok"],
+            )
+
+        if "query" in only:
+            qf = fig["query"] = b.queries_in_process(reps)
+            for pct in ("p50", "p95", "p99"):
+                ratio = qf["product"][pct] / qf["fts5"][pct]
+                b.add(
+                    f"query in-process {pct} vs FTS5",
+                    "≤ 2× FTS5" if pct == "p50" else "",
+                    qf["product"][pct],
+                    qf["fts5"][pct],
+                    ratio,
+                    ratio <= 2 if pct == "p50" else None,
+                    unit="ms",
+                )
+            for pct in ("p50", "p99"):
+                b.add(
+                    f"query in-process {pct} vs plain Whoosh",
+                    "",
+                    qf["product"][pct],
+                    qf["whoosh"][pct],
+                    qf["product"][pct] / qf["whoosh"][pct],
+                    unit="ms",
+                )
+
+        hf = None
+        if "http" in only:
+            try:
+                hf = fig["http"] = b.http(reps, seconds, args.clients, threads)
+            except RuntimeError as exc:
+                b.log(f"HTTP benchmark not run: {exc}")
+                fig["http"] = {"error": str(exc)}
+                b.add("http: server starts", "yes", "no (see log)", passed=False)
+        if hf:
+            pr, fr = hf["product"], hf["fts5"]
+            b.add(
+                f"http: requests/s ({args.clients} clients)",
+                "",
+                pr["rps"],
+                fr["rps"],
+                pr["rps"] / fr["rps"],
+            )
+            b.add(
+                "http: p50",
+                "≤ 1.5× FTS5",
+                pr["p50"],
+                fr["p50"],
+                pr["p50"] / fr["p50"],
+                pr["p50"] <= 1.5 * fr["p50"],
+                unit="ms",
+            )
+            b.add(
+                "http: p99",
+                "≤ 2× FTS5",
+                pr["p99"],
+                fr["p99"],
+                pr["p99"] / fr["p99"],
+                pr["p99"] <= 2 * fr["p99"],
+                unit="ms",
+            )
+            b.add("http: errors", "0", pr["errors"], fr["errors"], passed=pr["errors"] == 0)
+            b.add(
+                "http: server RSS after load",
+                "≤ 250 MiB",
+                hf["product_rss_mib"],
+                passed=hf["product_rss_mib"] <= 250,
+                unit="MiB",
+            )
 
     if args.scale and not args.quick:
         scale_corpus = work / "corpus-scale"
@@ -778,7 +786,8 @@ def main(argv: list[str] | None = None) -> int:
     table = b.table()
     print(table)
     print(
-        f"\n{n:,} stories, {len(queries)} queries, medians of {reps} repetitions; "
+        f"\n{n or len(stories):,} stories, {len(queries)} queries, medians of {reps} repetitions"
+        f"{f' ({args.scale_reps} at scale)' if args.scale else ''}; "
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     )
     fig["table"] = table
