@@ -32,8 +32,10 @@ SUPPORTED = (".txt", ".html", ".htm")
 POOL_MIN_FILES = 400
 # A full build of at least this many files is indexed by the workers, one segment each.
 PARALLEL_MIN_FILES = 2000
-# Posting buffer of each indexing worker before it spills a sorted run to disk.
-WORKER_LIMIT_MB = 128
+# Whoosh's posting buffer (its own estimate; the real Python objects take ~3x) before a writer
+# spills a sorted run to disk: each indexing worker's, and the one writer's of other builds.
+WORKER_LIMIT_MB = 48
+WRITER_LIMIT_MB = 96
 # Files per task sent to a worker, and tasks queued at once (bounds a build's memory).
 BATCH = 64
 IN_FLIGHT = 8
@@ -391,7 +393,7 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         for source, skip in _index_in_workers(ix, work, jobs, pool, progress):
             record(source, skip)
     else:
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         try:
             for source in plan.to_drop:
                 writer.delete_by_term("id", doc_id(source))
