@@ -2,7 +2,8 @@
 
 A pasted sentence ("what similarity laws must be obeyed when constructing aeroelastic
 models of heated high speed aircraft") names its topic in words that the best matching
-articles use alongside others ("flutter", "thermal", "stiffness"). RM3 (Lavrenko & Croft's
+articles use alongside others (Cranfield's query 1 gains "aerothermoelastic", "parameter",
+"test", "structure", and weight on "model", "similar", "law"). RM3 (Lavrenko & Croft's
 relevance model, interpolated with the original query as in Anserini's BM25+RM3) takes the
 top-ranked articles as if they were relevant, weights each of their words by how much of
 each article it makes up and by how well the article matched, and adds the strongest words
