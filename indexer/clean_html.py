@@ -14,22 +14,20 @@ from indexer.clean_text import Block
 from indexer.dates import parse_date
 from indexer.document import Removed
 
-# Scripts, styles and comments are most of a modern page's bytes; dropping them before parsing
-# makes BeautifulSoup several times faster. JSON-LD scripts are kept for their metadata.
-# The lazy matches are bounded so that a page full of unclosed tags stays linear.
-_STRIP = re.compile(
-    r"<(script)\b(?![^>]*ld\+json)[^>]*>.{0,300000}?</script\s*>"
-    r"|<(style|svg|noscript|iframe|template|select|button)\b[^>]*>.{0,300000}?</\2\s*>"
-    r"|<!--.{0,300000}?-->",
-    re.I | re.S,
+# Before parsing, elements that never hold article text are cut out of the markup: scripts,
+# styles and comments are most of a modern page's bytes, and headers, navigation, footers and
+# asides a third of its tags, so BeautifulSoup builds a much smaller tree. JSON-LD scripts stay
+# for their metadata. The cut is a linear scan with str.find, so unclosed tags cost nothing.
+_OPENERS = re.compile(
+    r"<!--|<(script|style|svg|noscript|iframe|template|select|button|nav|footer|aside|header)\b",
+    re.I,
 )
-# Headers, navigation, footers and asides never hold the article text; cutting them out
-# before parsing saves BeautifulSoup a third of its work. (They do not nest in practice.)
-_CHROME_ELEMENTS = re.compile(
-    r"<(nav|footer|aside|header)\b[^>]*>.{0,300000}?</\1\s*>", re.I | re.S
-)
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
 _ANY_TAG = re.compile(r"<[^>]*>")
-_HEAD = re.compile(r"<head\b.{0,300000}?</head\s*>", re.I | re.S)
+_SIZE_CHECKS = 50
+# Markup left after the cut is parsed up to this size (the largest dev page has ~0.4 M):
+# BeautifulSoup needs about 2 s per million characters of dense tags.
+MAX_MARKUP = 1_500_000
 _DROP_TAGS = (
     "script",
     "style",
@@ -230,12 +228,18 @@ class _Walker:
         self.link_chars = 0
         self.root = root
         self.total: int | None = None
+        self.size_checks = 0
         self.meta_tags: list[Tag] = []  # collected on the way: no second pass for metadata
         self.reasons: list[str | None] = [None]
         self.heading = 0
         self.main = 0
 
     def _most_of_page(self, tag: Tag) -> bool:
+        # Each test reads the element's whole subtree: a budget keeps a page of thousands of
+        # nested chrome elements linear. Real pages need a handful.
+        if self.size_checks >= _SIZE_CHECKS:
+            return False
+        self.size_checks += 1
         if self.total is None:
             self.total = len(self.root.get_text())
         return len(tag.get_text()) > 0.4 * self.total
@@ -304,24 +308,68 @@ class _Walker:
             stack.append((iter(child.children), child, is_block, is_heading, is_main, link))
 
 
-def _strip_chrome(match: re.Match[str], into: list[Removed]) -> str:
-    visible = " ".join(html.unescape(_ANY_TAG.sub(" ", match.group(0))).split())
-    if visible:
-        into.append(Removed(visible, _TAG_REASONS[match.group(1).lower()]))
-    return " "
+def _cut_elements(text: str, removed: list[Removed]) -> str:
+    """The markup without scripts, styles, comments and page chrome (reported in `removed`)."""
+    lower = text.lower()
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()  # once a closing tag is missing, later ones are missing too
+    while match := _OPENERS.search(text, pos):
+        name = (match.group(1) or "!--").lower()
+        opening_end = text.find(">", match.end())
+        if name in unclosed or opening_end < 0:
+            out.append(text[pos : match.end()])
+            pos = match.end()
+            continue
+        if name == "script" and "ld+json" in lower[match.end() : opening_end]:
+            out.append(text[pos : opening_end + 1])
+            pos = opening_end + 1
+            continue
+        close = "-->" if name == "!--" else f"</{name}"
+        end = lower.find(close, match.end())
+        end = end if end < 0 or name == "!--" else lower.find(">", end)
+        if end < 0:
+            unclosed.add(name)
+            out.append(text[pos : match.end()])
+            pos = match.end()
+            continue
+        end += 3 if name == "!--" else 1
+        if name in _CHROME_TAGS:
+            visible = " ".join(html.unescape(_ANY_TAG.sub(" ", text[match.start() : end])).split())
+            if visible:
+                removed.append(Removed(visible, _TAG_REASONS[name]))
+        out.append(text[pos : match.start()])
+        out.append(" ")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _split_head(text: str) -> tuple[str | None, str]:
+    """The <head> element and the rest of the page (the head is parsed on its own)."""
+    lower = text.lower()
+    start = lower.find("<head")
+    if start < 0 or lower[start + 5 : start + 6] not in (">", " ", "\n", "\t", "\r"):
+        return None, text
+    end = lower.find("</head", start)
+    if end < 0:
+        return None, text
+    end = lower.find(">", end)
+    end = len(text) if end < 0 else end + 1
+    return text[start:end], text[:start] + " " + text[end:]
 
 
 def parse_html(text: str) -> Page:
     """Parse a page with BeautifulSoup (lxml) into blocks and metadata."""
-    text = _STRIP.sub(" ", text)
-    # The head is parsed on its own, for metadata only: the body tree stays smaller.
-    head = _HEAD.search(text)
-    soups = []
-    if head:
-        soups.append(BeautifulSoup(head.group(0), "lxml"))
-        text = text[: head.start()] + " " + text[head.end() :]
     stripped: list[Removed] = []
-    text = _CHROME_ELEMENTS.sub(lambda m: _strip_chrome(m, stripped), text)
+    head, text = _split_head(_cut_elements(text, stripped))
+    if len(text) > MAX_MARKUP:
+        stripped.append(
+            Removed(f"[last {len(text) - MAX_MARKUP} characters]", "page too large: cut")
+        )
+        text = text[:MAX_MARKUP]
+    # The head is parsed on its own, for metadata only: the body tree stays smaller.
+    soups = [BeautifulSoup(head, "lxml")] if head else []
     soup = BeautifulSoup(text.encode(), "lxml", from_encoding="utf-8")
     root = soup.body or soup
     walker = _Walker(root)

@@ -33,7 +33,7 @@ WALLS = frozenset(
     {"related-stories list", "comment counter", "footer", "share prompt", "comment form"}
 )
 
-_SPACES = re.compile(r"\s+")
+_ALNUM = re.compile(r"[^\W_]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?…:;\"'”’»)]")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
@@ -94,7 +94,7 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 }
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
-_SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption"})
+_SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
 # Notices that are whole sentences: comment forms, picture credits ("(Image: GETTY)",
@@ -237,6 +237,8 @@ def _classify(
         n = len(line.words)
         block = line.block
         reason = label_reason(line.text) if n <= 8 else None
+        if n == 0 or not _ALNUM.search(line.text):
+            reason = "no words"  # rules (also "____"), bullets, stray symbols
         if reason is None and n <= 12 and line.key in repeated:
             reason = "repeated line"
             line.across = True

@@ -317,3 +317,23 @@ def test_deeply_nested_html(tmp_path: Path, tag: str) -> None:
     html = f"<html><body>{f'<{tag}>' * depth}<p>{PARAGRAPHS[0]}</p>{f'</{tag}>' * depth}"
     doc = clean_file(write(tmp_path, "deep.html", html.encode()), "deep.html")
     assert doc.text == PARAGRAPHS[0]
+
+
+@pytest.mark.parametrize("opener", [b"<script>x ", b"<!-- x ", b"<nav>x ", b"<style>x "])
+def test_unclosed_elements_stay_fast(opener: bytes) -> None:
+    data = b"<html><body><p>" + PARAGRAPHS[0].encode() + b"</p>" + opener * 20_000
+    start = time.perf_counter()
+    try:
+        doc = clean_bytes(data, "open.html")
+    except Skip:
+        pass
+    else:
+        assert PARAGRAPHS[0] in doc.text
+    assert time.perf_counter() - start < 30  # was quadratic: minutes
+
+
+def test_symbols_only_is_a_skip() -> None:
+    with pytest.raises(Skip):
+        clean_bytes(b"<" * 100_000, "lt.html")
+    with pytest.raises(Skip):
+        clean_bytes(b"----\n****\n____\n" * 100, "rules.txt")
