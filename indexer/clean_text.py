@@ -25,7 +25,8 @@ ISOLATED = 0.5
 HEAD_GAP = 12
 # This many consecutive rows of figures make a table worth keeping.
 TABLE_MIN_ROWS = 5
-KEEP_MAIN = True
+# Link share above which a block is navigation (the page's article body tolerates more).
+MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
@@ -91,6 +92,7 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
     "sidebar",
     "hidden",
     "form",
+    "page header",
 }
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
@@ -242,7 +244,7 @@ def _classify(
         if reason is None and n <= 12 and line.key in repeated:
             reason = "repeated line"
             line.across = True
-        if reason is None and n > 0 and line.key in seen:
+        if reason is None and line.key in seen:
             reason = "repeated line"
         if reason is None and n <= 10 and _is_dateline(line.text):
             reason = "dateline"
@@ -250,8 +252,7 @@ def _classify(
             reason = _notice(line.text)
         if reason is None and block.boiler:
             reason = block.boiler
-
-        if reason is None and block.link > (MAIN_LINKS if block.main else 0.5) and n > 0:
+        if reason is None and block.link > (MAIN_LINKS if block.main else MAX_LINKS):
             reason = "navigation"
         if reason is None and _other_language(line, doc_lang, stop):
             reason = "other language"
@@ -476,7 +477,7 @@ def clean_blocks(
         )
         found = _find_dateline(lines, body, doc_lang)
         if found:
-            date, d_start, d_end, at = found
+            date, _, d_end, at = found
             line = lines[at]
             if at == body and len(line.words) > 14:
                 # "date 2021-02-09 TOKYO - ..." : drop the dateline, keep the paragraph.
@@ -496,7 +497,7 @@ def clean_blocks(
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
             continue
-        if not start <= i < end and not (KEEP_MAIN and line.block.main):
+        if not start <= i < end and not line.block.main:
             if related and len(line.words) > 3:
                 reason = "related-stories list"
             elif i < start:
