@@ -337,3 +337,9 @@ def test_symbols_only_is_a_skip() -> None:
         clean_bytes(b"<" * 100_000, "lt.html")
     with pytest.raises(Skip):
         clean_bytes(b"----\n****\n____\n" * 100, "rules.txt")
+
+
+def test_hostile_json_ld_is_ignored() -> None:
+    page = '<html><head><script type="application/ld+json">' + "[" * 100_000 + "</script>"
+    page += f"</head><body><p>{PARAGRAPHS[0]}</p></body></html>"
+    assert clean_bytes(page.encode(), "ld.html").text == PARAGRAPHS[0]
