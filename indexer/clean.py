@@ -26,6 +26,7 @@ _SENTENCE = re.compile(r"[.!?]$")
 # Pages larger than this are cut (and the cut reported): no article is that long, and the
 # parser's time grows with size.
 MAX_CHARS = 4_000_000
+CLEANER_ERROR = "cleaner error"
 
 
 def is_html(text: str, source: str) -> bool:
@@ -42,6 +43,17 @@ def _text_blocks(text: str) -> list[Block]:
 
 def clean_bytes(data: bytes, source: str, *, repeated: Container[str] = frozenset()) -> Document:
     """Clean one file's bytes; raise Skip(reason) when no document can come out of it."""
+    try:
+        return _clean(data, source, repeated)
+    except Skip:
+        raise
+    except Exception as exc:
+        # Last resort for the indexer's sake: one odd file must not stop a build. The tests
+        # fail on this reason, so a bug that lands here is still found.
+        raise Skip(f"{CLEANER_ERROR} ({type(exc).__name__})") from exc
+
+
+def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
     text = decode(data)
     cut = None
     if len(text) > MAX_CHARS:
