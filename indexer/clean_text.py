@@ -68,6 +68,7 @@ _LABELS = re.compile(
     r"|(?P<foot>(©|copyright|\(c\)|all rights reserved|privacy policy|terms of (use|service)|"
     r"contact us|about us)\b.*)"
     r"|(?P<sign>reuters?|ap|afp)"
+    r"|(?P<ts>(\d+|an?|one) (second|minute|min|hour|hr|day|week|month|year)s? ago\b.*)"
 )
 _LABEL_REASONS = {
     "ad": "ad label",
@@ -82,6 +83,7 @@ _LABEL_REASONS = {
     "nav": "navigation",
     "foot": "footer",
     "sign": "sign-off",
+    "ts": "timestamp",
 }
 # Reasons that show the text came from a web page with its chrome around the article.
 _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter"} | {
