@@ -25,6 +25,7 @@ ISOLATED = 0.5
 HEAD_GAP = 12
 # This many consecutive rows of figures make a table worth keeping.
 TABLE_MIN_ROWS = 5
+MENU_SHARE = 0.3
 # Link share above which a block is navigation (the page's article body tolerates more).
 MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
@@ -35,6 +36,7 @@ WALLS = frozenset(
 )
 
 _ALNUM = re.compile(r"[^\W_]")
+_DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?…:;\"'”’»)]")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
@@ -248,8 +250,6 @@ def _classify(
             line.across = True
         if reason is None and line.key in seen:
             reason = "repeated line"
-        if reason is None and n <= 10 and _is_dateline(line.text):
-            reason = "dateline"
         if reason is None and n < 80:
             reason = _notice(line.text)
         if reason is None and block.boiler:
@@ -459,6 +459,12 @@ def clean_blocks(
     _classify(lines, doc_lang, stop, repeated)
     _spare_repeated_data(lines)
     web = _looks_like_web_page(lines)
+    if web:
+        # Bylines with dates ("Published Nov 18, 2019 at 4:07 PM") are page chrome; in a plain
+        # story a short line opening with a date is a line of the story.
+        for line in lines:
+            if line.kind != "chrome" and len(line.words) <= 10 and _is_dateline(line.text):
+                line.kind, line.reason = "chrome", "dateline"
 
     if title is None:
         title = _find_title(lines, doc_lang)
@@ -540,8 +546,18 @@ def _looks_like_web_page(lines: list[_Line]) -> bool:
     """Chrome labels, or many lines around the text: a page dump, not a short clean story."""
     if any(line.reason in _WEB_CHROME for line in lines):
         return True
-    # A story of a dozen lines or fewer has no room for a menu.
-    return len(lines) > 12
+    # A story of a dozen lines or fewer has no room for a menu; a page dump is full of menu
+    # items (short, no figures, no sentence ending).
+    if len(lines) <= 12:
+        return False
+    menu = sum(
+        1
+        for line in lines
+        if len(line.words) <= 8
+        and line.text[-1] not in _SENTENCE_END
+        and not _DIGIT.search(line.text)
+    )
+    return menu >= MENU_SHARE * len(lines)
 
 
 def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
