@@ -37,6 +37,7 @@ WALLS = frozenset(
 
 _ALNUM = re.compile(r"[^\W_]")
 _DIGIT = re.compile(r"\d")
+_ABBREVIATION_END = re.compile(r"\b\w\.\w\.$")  # "... TO U.S." ends a headline, not a sentence
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?…:;\"'”’»)]")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
@@ -361,7 +362,7 @@ def _title_like(line: _Line, doc_lang: str | None) -> bool:
     return (
         2 <= n <= 30
         and len(text) <= 250
-        and not text.endswith(".")
+        and (not text.endswith(".") or text.isupper() or _ABBREVIATION_END.search(text))
         and not text.startswith(("- ", "• ", "* "))
         and find_date(text) is None
         and (doc_lang is None or text.isascii() or language(text, line.words) in (None, doc_lang))
@@ -369,13 +370,14 @@ def _title_like(line: _Line, doc_lang: str | None) -> bool:
 
 
 def _strip_suffix(text: str, keys: set[str]) -> str:
-    """`Headline - Site` without the site name, when the suffix looks like one."""
-    # Sites stack suffixes: "Headline | World | News".
-    while (m := _TITLE_SUFFIX.search(text)) and len(m.group(1).split()) <= 4:
-        head = text[: m.start()].strip()
-        if normalise_key(head) not in keys and len(head.split()) < 3:
-            break
-        text = head
+    """`Headline - Site` without the site name, when the page confirms where the name starts."""
+    # Sites stack suffixes: "Headline | World | News". A suffix goes only when the page also
+    # prints the headline without it: "SUGAR IMPORTS DOWN - USDA" keeps its source.
+    stripped = text
+    while (m := _TITLE_SUFFIX.search(stripped)) and len(m.group(1).split()) <= 4:
+        stripped = stripped[: m.start()].strip()
+        if normalise_key(stripped) in keys:
+            return stripped
     return text
 
 
