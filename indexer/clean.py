@@ -30,10 +30,10 @@ CLEANER_ERROR = "cleaner error"
 
 
 def is_html(text: str, source: str) -> bool:
-    """HTML by name, or a text file that is clearly markup (starts like a page or is tag-dense)."""
-    if source.lower().endswith(_HTML_NAMES):
-        return True
+    """HTML by name (unless it holds no tag at all), or a text file that is clearly markup."""
     head = text[:4096]
+    if source.lower().endswith(_HTML_NAMES):
+        return _HTML_TAGS.search(text, 0, 65536) is not None or "<" in head
     return bool(_HTML_SNIFF.match(head)) or len(_HTML_TAGS.findall(head)) >= 10
 
 

@@ -345,3 +345,8 @@ def test_hostile_json_ld_is_ignored() -> None:
     page = '<html><head><script type="application/ld+json">' + "[" * 100_000 + "</script>"
     page += f"</head><body><p>{PARAGRAPHS[0]}</p></body></html>"
     assert clean_bytes(page.encode(), "ld.html").text == PARAGRAPHS[0]
+
+
+def test_plain_text_named_html_is_read_as_text(tmp_path: Path) -> None:
+    doc = clean_file(write(tmp_path, "story.html", STORY.encode()), "story.html")
+    assert doc.text.split("\n") == PARAGRAPHS
