@@ -184,36 +184,42 @@ def _metadata(tags: list[Tag]) -> tuple[str | None, str | None]:
     return title or None, date
 
 
-def _is_main(tag: Tag) -> bool:
-    if tag.get("itemprop") == "articleBody":
-        return True
-    attrs = " ".join(
+def _class_words(tag: Tag) -> str:
+    """The element's class and id, one string (empty for most elements)."""
+    attrs = tag.attrs
+    if "class" not in attrs and "id" not in attrs:
+        return ""
+    return " ".join(
         " ".join(v) if isinstance(v, list) else str(v)
-        for v in (tag.get("class"), tag.get("id"))
+        for v in (attrs.get("class"), attrs.get("id"))
         if v
     )
-    return bool(attrs) and _MAIN.search(attrs) is not None
 
 
-def _chrome_reason(tag: Tag) -> str | None:
+def _is_main(tag: Tag, words: str) -> bool:
+    """Whether the page marks this element as the article body."""
+    if tag.attrs.get("itemprop") == "articleBody":
+        return True
+    return bool(words) and _MAIN.search(words) is not None
+
+
+def _chrome_reason(tag: Tag, words: str) -> str | None:
     """Why this element is chrome (its tag, role, visibility or class name), or None."""
     if tag.name in _TAG_REASONS:
         return _TAG_REASONS[tag.name]
-    if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
+    attrs = tag.attrs
+    if not attrs:
+        return None
+    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true":
         return "hidden"
-    style = tag.get("style")
+    style = attrs.get("style")
     if isinstance(style, str) and "display:none" in style.replace(" ", ""):
         return "hidden"
-    role = tag.get("role")
+    role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
         return "navigation" if role in ("navigation", "banner") else "footer"
-    attrs = " ".join(
-        " ".join(v) if isinstance(v, list) else str(v)
-        for v in (tag.get("class"), tag.get("id"))
-        if v
-    )
-    if attrs:
-        m = _CLASS_REASONS.search(attrs)
+    if words:
+        m = _CLASS_REASONS.search(words)
         if m and m.lastgroup:
             return _CLASS_LABELS[m.lastgroup]
     return None
@@ -295,13 +301,14 @@ class _Walker:
             is_block = child.name in _BLOCK_TAGS
             if is_block:
                 self.flush()
-            reason = _chrome_reason(child) if is_block else None
+            words = _class_words(child) if is_block else ""
+            reason = _chrome_reason(child, words) if is_block else None
             # A container holding most of the page's text is the page, not a sidebar.
             if reason and self.reasons[-1] is None and self._most_of_page(child):
                 reason = None
             self.reasons.append(reason or self.reasons[-1])
             is_heading = child.name in _HEADINGS
-            is_main = is_block and _is_main(child)
+            is_main = is_block and _is_main(child, words)
             self.heading += is_heading
             self.main += is_main
             link = in_link or child.name == "a"
