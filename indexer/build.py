@@ -36,6 +36,10 @@ PARALLEL_MIN_FILES = 2000
 # spills a sorted run to disk: each indexing worker's, and the one writer's of other builds.
 WORKER_LIMIT_MB = 48
 WRITER_LIMIT_MB = 96
+# Segments are written as separate files, not one compound file: Whoosh memory-maps a compound
+# file and copies each part it opens into the heap, per searcher, so every serving thread held
+# its own copy of the index (~95 MB a thread at 19k documents); plain files are read in place.
+COMPOUND = False
 # Files per task sent to a worker, and tasks queued at once (bounds a build's memory).
 BATCH = 64
 IN_FLIGHT = 8
@@ -303,7 +307,9 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
 
     Returns (segment or None, [(source, skip reason or None)]). One byte per document goes to
     `progress_file` so the parent can report progress without a channel to the worker."""
-    writer = SegmentWriter(whoosh_index.open_dir(work), _lk=False, limitmb=WORKER_LIMIT_MB)
+    writer = SegmentWriter(
+        whoosh_index.open_dir(work), _lk=False, limitmb=WORKER_LIMIT_MB, compound=COMPOUND
+    )
     verdicts = []
     fd = os.open(progress_file, os.O_WRONLY | os.O_APPEND)
     try:
@@ -393,7 +399,7 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         for source, skip in _index_in_workers(ix, work, jobs, pool, progress):
             record(source, skip)
     else:
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
         try:
             for source in plan.to_drop:
                 writer.delete_by_term("id", doc_id(source))
