@@ -108,6 +108,13 @@ def test_serves_for_real(tmp_path, web_config):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + "/api/search?q=korea&page=0", timeout=10)
         assert refused.value.code == 400
+        # An oversized body is refused by the app, with its security headers, not by waitress.
+        body = b"x" * (web_config.search.max_request_bytes + 1)
+        request = urllib.request.Request(base + "/api/search?q=korea", data=body, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as too_large:
+            urllib.request.urlopen(request, timeout=10)
+        assert too_large.value.code == 413
+        assert "frame-ancestors" in too_large.value.headers["Content-Security-Policy"]
     finally:
         server.terminate()
         # SIGTERM is a normal stop: the server closes its socket and exits 0.

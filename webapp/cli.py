@@ -46,8 +46,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, index_dir: Pat
             host=host,
             port=port,
             threads=config.server.threads,
-            # Waitress refuses oversized bodies before Flask sees them.
-            max_request_body_size=config.search.max_request_bytes,
+            # The app answers a declared oversized body with its own 413 (security headers
+            # included); waitress's cap, well above it, only bounds undeclared chunked bodies.
+            max_request_body_size=config.search.max_request_bytes * 16,
             ident="seedsearch",
         )
     except (OSError, ValueError) as exc:
