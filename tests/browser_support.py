@@ -1,4 +1,7 @@
-"""Shared by the browser tests: Debian's Chromium under Playwright, and the app on a real port."""
+"""Shared by the browser tests: Debian's Chromium under Playwright, and the app on a real port.
+
+Loaded as a plugin and imported for its helpers; it holds no asserts (PYTEST_DONT_REWRITE).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import pytest
 import waitress
 
 CHROMIUM = shutil.which("chromium") or (
@@ -43,3 +47,11 @@ def chromium(sync_api):
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module (a plugin fixture: modules list this file in pytest_plugins)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with chromium(sync_api) as launched:
+        yield launched

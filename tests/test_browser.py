@@ -16,14 +16,16 @@ import time
 import urllib.parse
 
 import pytest
-from browser_support import CHROMIUM, chromium, serving
+from browser_support import CHROMIUM, serving
 from hardening_support import ARTIFACTS, SEEDS, article
 
 from indexer.build import build_index
 from indexer.config import Config
 from webapp import create_app
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytest_plugins = ["browser_support"]
+
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -88,12 +90,6 @@ def base_url(tmp_path_factory):
     app = create_app(Config(corpus_dir=corpus, index_dir=index), TESTING=True)
     with serving(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(sync_api) as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import CHROMIUM, chromium, serving
+from browser_support import CHROMIUM, serving
 
 # Shared fixtures (app, client, the real index) live in tests/webfixtures.py.
-pytest_plugins = ["webfixtures"]
+pytest_plugins = ["webfixtures", "browser_support"]
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
@@ -19,12 +19,6 @@ pytestmark = [
 def base_url(app):
     with serving(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(sync_api) as browser:
-        yield browser
 
 
 @pytest.fixture
