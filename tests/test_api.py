@@ -9,7 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from webfixtures import BAD_INPUT_IDS, BAD_INPUTS, MUST_REFUSE, MUST_REFUSE_IDS, SEEDS
+from webfixtures import (
+    BAD_INPUT_IDS,
+    BAD_INPUTS,
+    HIT_KEYS,
+    MUST_REFUSE,
+    MUST_REFUSE_IDS,
+    SEEDS,
+    TOP_KEYS,
+)
 
 from indexer.build import build_index
 from indexer.config import Config
@@ -18,20 +26,6 @@ from webapp import create_app
 # Shared fixtures (app, client, the real index) live in tests/webfixtures.py.
 pytest_plugins = ["webfixtures"]
 
-TOP_KEYS = [
-    "query",
-    "parsed",
-    "total",
-    "page",
-    "per_page",
-    "took_ms",
-    "relaxed",
-    "notices",
-    "suggestion",
-    "facets",
-    "results",
-]
-HIT_KEYS = ["id", "title", "date", "source", "score", "snippet"]
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

@@ -25,6 +25,22 @@ The zorblax committee met on Tuesday <img src=x onerror=alert(2)> to discuss the
 
 A second zorblax paragraph says <script>alert(3)</script> and "quotes" & ampersands.
 """
+# The API's search response, keys in the documented order.
+TOP_KEYS = [
+    "query",
+    "parsed",
+    "total",
+    "page",
+    "per_page",
+    "took_ms",
+    "relaxed",
+    "notices",
+    "suggestion",
+    "facets",
+    "results",
+]
+HIT_KEYS = ["id", "title", "date", "source", "score", "snippet"]
+
 # Search inputs a client can send; each must answer 200 or 400, never 5xx.
 BAD_INPUTS = [
     {"q": "korea", "page": "0"},
