@@ -79,7 +79,7 @@ def _section(cls, raw: dict, name: str):
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
-    """Read the config from `path`, $SEEDSEARCH_CONFIG, or the nearest config.toml; else defaults."""
+    """Read `path`, $SEEDSEARCH_CONFIG or the nearest config.toml; with none, the defaults."""
     chosen = path or os.environ.get(ENV_VAR) or find_config_file()
     if not chosen:
         cwd = Path.cwd()

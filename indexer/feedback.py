@@ -37,7 +37,7 @@ def relevance_model(searcher, top: list[tuple[float, int]]) -> dict[str, float]:
     """
     # P(D|Q) ∝ exp(score): BM25 is a sum of log-odds term weights (Robertson–Sparck Jones),
     # as query likelihood is a log-probability, so exp turns it back into odds. Measured on
-    # Cranfield: raw scores as weights 0.397, exp 0.400, uniform 0.385 (docs/decisions.md, search section).
+    # Cranfield: raw scores as weights 0.397, exp 0.400, uniform 0.385 (docs/decisions.md).
     best = max((s for s, _ in top), default=0.0)
     odds = [(math.exp(s - best), docnum) for s, docnum in top]
     total = sum(o for o, _ in odds) or 1.0
