@@ -502,8 +502,11 @@ class Bench:
 
     # the table ------------------------------------------------------------------------------
 
-    def add(self, *args, **kwargs):
-        self.rows.append(Row(*args, **kwargs))
+    def add(self, name, target, actual, reference="", passed=None, unit=""):
+        """One table row; the ratio is actual / reference whenever both are numbers."""
+        numbers = all(isinstance(v, int | float) for v in (actual, reference))
+        ratio = actual / reference if numbers and reference else None
+        self.rows.append(Row(name, target, actual, reference, ratio, passed, unit))
 
     def table(self) -> str:
         def fmt(v):
@@ -582,8 +585,7 @@ def main(argv: list[str] | None = None) -> int:
             "≥ 1,000",
             docs_s,
             n / build["whoosh_seconds"],
-            docs_s / (n / build["whoosh_seconds"]),
-            docs_s >= 1000,
+            passed=docs_s >= 1000,
         )
         # Each measure against each reference: plain Whoosh ("whoosh_") and FTS5 ("fts5_").
         for label, key, unit in (
@@ -593,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         ):
             for ref_name, prefix in (("plain Whoosh", "whoosh_"), ("FTS5", "fts5_")):
                 ours, ref = build[key], build[prefix + key]
-                b.add(f"build: {label} vs {ref_name}", "", ours, ref, ours / ref, unit=unit)
+                b.add(f"build: {label} vs {ref_name}", "", ours, ref, unit=unit)
 
         if "incremental" in only:
             inc = fig["incremental"] = b.incremental(reps, build["seconds"])
@@ -602,8 +604,7 @@ def main(argv: list[str] | None = None) -> int:
                 "≤ 2 s",
                 inc["seconds"],
                 inc["full_seconds"],
-                inc["seconds"] / inc["full_seconds"],
-                inc["seconds"] <= 2,
+                passed=inc["seconds"] <= 2,
                 unit="s",
             )
             b.add(
@@ -628,8 +629,7 @@ def main(argv: list[str] | None = None) -> int:
                     "≤ 2× FTS5" if pct == "p50" else "",
                     qf["product"][pct],
                     qf["fts5"][pct],
-                    ratio,
-                    ratio <= 2 if pct == "p50" else None,
+                    passed=ratio <= 2 if pct == "p50" else None,
                     unit="ms",
                 )
             for pct in ("p50", "p99"):
@@ -638,7 +638,6 @@ def main(argv: list[str] | None = None) -> int:
                     "",
                     qf["product"][pct],
                     qf["whoosh"][pct],
-                    qf["product"][pct] / qf["whoosh"][pct],
                     unit="ms",
                 )
 
@@ -657,15 +656,13 @@ def main(argv: list[str] | None = None) -> int:
                 "",
                 pr["rps"],
                 fr["rps"],
-                pr["rps"] / fr["rps"],
             )
             b.add(
                 "http: p50",
                 "≤ 1.5× FTS5",
                 pr["p50"],
                 fr["p50"],
-                pr["p50"] / fr["p50"],
-                pr["p50"] <= 1.5 * fr["p50"],
+                passed=pr["p50"] <= 1.5 * fr["p50"],
                 unit="ms",
             )
             b.add(
@@ -673,8 +670,7 @@ def main(argv: list[str] | None = None) -> int:
                 "≤ 2× FTS5",
                 pr["p99"],
                 fr["p99"],
-                pr["p99"] / fr["p99"],
-                pr["p99"] <= 2 * fr["p99"],
+                passed=pr["p99"] <= 2 * fr["p99"],
                 unit="ms",
             )
             b.add("http: errors", "0", pr["errors"], fr["errors"], passed=pr["errors"] == 0)
@@ -698,7 +694,6 @@ def main(argv: list[str] | None = None) -> int:
             "",
             sb["seconds"],
             sb["fts5_seconds"],
-            sb["seconds"] / sb["fts5_seconds"],
             unit="s",
         )
         b.add(
@@ -706,15 +701,13 @@ def main(argv: list[str] | None = None) -> int:
             "",
             ns / sb["seconds"],
             ns / sb["fts5_seconds"],
-            sb["fts5_seconds"] / sb["seconds"],
         )
         b.add(
             "scale: build peak memory",
             "≤ 1,024 MiB",
             sb["peak_mib"],
             sb["fts5_peak_mib"],
-            sb["peak_mib"] / sb["fts5_peak_mib"],
-            sb["peak_mib"] <= 1024,
+            passed=sb["peak_mib"] <= 1024,
             unit="MiB",
         )
         b.add(
@@ -722,7 +715,6 @@ def main(argv: list[str] | None = None) -> int:
             "",
             sb["index_mib"],
             sb["fts5_index_mib"],
-            sb["index_mib"] / sb["fts5_index_mib"],
             unit="MiB",
         )
         sq = fig["scale_query"] = b.queries_in_process(args.scale_reps, refs_too=False)
@@ -731,7 +723,6 @@ def main(argv: list[str] | None = None) -> int:
             "",
             sq["product"]["p50"],
             sq["fts5"]["p50"],
-            sq["product"]["p50"] / sq["fts5"]["p50"],
             unit="ms",
         )
         b.add(
@@ -739,8 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             "≤ 150 ms",
             sq["product"]["p99"],
             sq["fts5"]["p99"],
-            sq["product"]["p99"] / sq["fts5"]["p99"],
-            sq["product"]["p99"] <= 150,
+            passed=sq["product"]["p99"] <= 150,
             unit="ms",
         )
 
