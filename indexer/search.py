@@ -21,6 +21,7 @@ from .document import Document
 from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe, parse
 from .ranking import ranking_searcher
 from .schema import stored_document
+from .suggest import suggest
 
 # Up to this many words a query is a keyword query: every word is required. Longer ones are
 # descriptions (a pasted sentence) where demanding every word finds almost nothing, so any
@@ -215,7 +216,7 @@ class _Run:
     timed_out: bool
 
 
-def _run(searcher, q, request, limit, deadline) -> _Run:
+def _run(searcher, q, request, filter_q, limit, deadline) -> _Run:
     """Collect the top `limit` and the facet counts of all matches, within the time budget."""
     facets = {
         "source": sorting.FieldFacet("source"),
@@ -227,7 +228,7 @@ def _run(searcher, q, request, limit, deadline) -> _Run:
         sortedby=sorting.FieldFacet("date", reverse=True) if newest else None,
         groupedby=facets,
         maptype=sorting.Count,
-        filter=_filter(request),
+        filter=filter_q,
     )
     budget = max(deadline - time.monotonic(), 0.001)
     tlc = TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
@@ -269,8 +270,6 @@ def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit
 
 def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResponse:
     """Run `request` against an open Whoosh searcher."""
-    from .suggest import suggest
-
     start = time.monotonic()
     deadline = start + limits.time_budget_ms / 1000
     _validate(request, limits)
@@ -312,6 +311,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
     concepts = _distinct(concepts)
     plain = len(concepts) >= 2 and all(_plain(c) for c in concepts)
     limit = request.page * request.per_page
+    filter_q = _filter(request)
     relaxed = False
     matcher = highlight.Matcher.for_query(node)
 
@@ -332,17 +332,17 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
     if plain and len(concepts) > SHORT_QUERY_TERMS:
         # A description, not keywords: pseudo-relevance feedback adds the words its best
         # matches share (feedback.py). Keyword queries never take this path.
-        q = feedback.expand(ranker, any_of(), len(concepts), _filter(request))
-        run = _run(ranker, q, request, limit, deadline)
+        q = feedback.expand(ranker, any_of(), len(concepts), filter_q)
+        run = _run(ranker, q, request, filter_q, limit, deadline)
         parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
     else:
         q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
         if bonus:
             q = wq.AndMaybe(q, wq.Or(bonus))
-        run = _run(ranker, q, request, limit, deadline)
+        run = _run(ranker, q, request, filter_q, limit, deadline)
         parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
         if run.total == 0 and plain and not run.timed_out:
-            run = _run(ranker, any_of(), request, limit, deadline)
+            run = _run(ranker, any_of(), request, filter_q, limit, deadline)
             if run.total:
                 relaxed = True
                 parsed = joined("OR")
@@ -356,7 +356,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         notices.append("The search ran out of time; results are partial.")
     suggestion = None
     if not run.timed_out and time.monotonic() < deadline:
-        suggestion = suggest(searcher, request.q, node, run.total, _filter(request))
+        suggestion = suggest(searcher, request.q, node, run.total, filter_q)
     return respond(parsed, run, relaxed, matcher, suggestion)
 
 
@@ -364,15 +364,3 @@ def get_document(searcher, doc_id: str) -> Document | None:
     """The stored Document for `/doc/<id>`, or None if the index has no such id."""
     stored = searcher.document(id=doc_id)
     return stored_document(stored) if stored else None
-
-
-def highlight_text(text: str, q: str) -> str:
-    """Safe HTML of `text` (a whole article) with the matches of query `q` marked."""
-    return highlight.highlight_text(text, q)
-
-
-def related(searcher, doc_id: str, n: int = 5) -> list[Hit]:
-    """More like this: up to `n` other articles similar to `doc_id` (see related.py)."""
-    from .related import related as more_like
-
-    return more_like(searcher, doc_id, n)

@@ -8,7 +8,9 @@ import re
 from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import escape
 
-from indexer.search import BadRequest, get_document, highlight_text, parse_request, related, search
+from indexer.highlight import highlight_text
+from indexer.related import related
+from indexer.search import BadRequest, get_document, parse_request, search
 
 from .state import limits, live_index
 
