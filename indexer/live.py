@@ -10,6 +10,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from . import generations as gens
+from .ranking import WEIGHTING
 
 
 class IndexMissing(Exception):
@@ -65,11 +66,11 @@ class LiveIndex:
         return generation
 
     def searcher(self) -> Searcher:
-        """This thread's searcher on the live generation (do not close it)."""
+        """This thread's searcher on the live generation, weighted as search() ranks."""
         generation = self._current()
         local = self._local
         if getattr(local, "name", None) != generation.name:
-            local.searcher = _cache_columns(generation.index.searcher())
+            local.searcher = _cache_columns(generation.index.searcher(weighting=WEIGHTING))
             local.name = generation.name
         return local.searcher
 
