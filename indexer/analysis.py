@@ -10,41 +10,14 @@ from nltk.tokenize import RegexpTokenizer
 from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Tokenizer
 from whoosh.analysis.acore import Token
 
+from .stopwords import nltk_english
+
 # Words are runs of letters/digits; "U.S" and "3.5" stay whole. Apostrophes and hyphens split
 # ("Xi's" -> xi, s; "Jae-in" -> jae, in) identically at index and query time.
 WORD_PATTERN = r"\w+(?:\.\w+)*"
 WORD_RE = re.compile(WORD_PATTERN)
 
-# NLTK's English list (nltk_data corpora/stopwords/english), used when that corpus is not
-# installed: downloading it at run time is not allowed, and the list must not depend on it.
-_NLTK_ENGLISH = """
-    i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
-    yourselves he him his himself she she's her hers herself it it's its itself they them their
-    theirs themselves what which who whom this that that'll these those am is are was were be
-    been being have has had having do does did doing a an the and but if or because as until
-    while of at by for with about against between into through during before after above below
-    to from up down in out on off over under again further then once here there when where why
-    how all any both each few more most other some such no nor not only own same so than too
-    very s t can will just don don't should should've now d ll m o re ve y ain aren aren't
-    couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven haven't isn isn't ma
-    mightn mightn't mustn mustn't needn needn't shan shan't shouldn shouldn't wasn wasn't weren
-    weren't won won't wouldn wouldn't"""
-BUILTIN_STOPWORDS = frozenset(_NLTK_ENGLISH.split())
-
-
-def load_stopwords(use_nltk: bool = True) -> frozenset[str]:
-    """NLTK's English stopwords if its corpus is installed, else the identical built-in list."""
-    if use_nltk:
-        try:
-            from nltk.corpus import stopwords
-
-            return frozenset(stopwords.words("english"))
-        except LookupError:
-            pass
-    return BUILTIN_STOPWORDS
-
-
-STOPWORDS = load_stopwords()
+STOPWORDS = nltk_english()
 _STEMMER = SnowballStemmer("english")
 
 

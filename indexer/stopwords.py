@@ -17,6 +17,22 @@ yourselves also said says may might must shall
 """
 ENGLISH_FALLBACK = frozenset(_ENGLISH.split())
 
+# NLTK's English list (nltk_data corpora/stopwords/english), used when that corpus is not
+# installed: downloading it at run time is not allowed, and the list must not depend on it.
+_NLTK_ENGLISH = """
+    i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
+    yourselves he him his himself she she's her hers herself it it's its itself they them their
+    theirs themselves what which who whom this that that'll these those am is are was were be
+    been being have has had having do does did doing a an the and but if or because as until
+    while of at by for with about against between into through during before after above below
+    to from up down in out on off over under again further then once here there when where why
+    how all any both each few more most other some such no nor not only own same so than too
+    very s t can will just don don't should should've now d ll m o re ve y ain aren aren't
+    couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven haven't isn isn't ma
+    mightn mightn't mustn mustn't needn needn't shan shan't shouldn shouldn't wasn wasn't weren
+    weren't won won't wouldn wouldn't"""
+NLTK_ENGLISH = frozenset(_NLTK_ENGLISH.split())
+
 # Enough frequent function words per language to tell a line's language from its neighbours'.
 # Words shared with English ("a", "in", "the"...) are left out so they do not vote twice.
 FOREIGN = {
@@ -41,17 +57,27 @@ FOREIGN = {
 }
 
 
+def _installed_nltk_english() -> frozenset[str] | None:
+    """NLTK's English list from its installed data, or None (it is never downloaded)."""
+    try:
+        from nltk.corpus import stopwords
+
+        return frozenset(stopwords.words("english"))
+    except (LookupError, OSError, ImportError):
+        return None
+
+
+@cache
+def nltk_english(use_nltk: bool = True) -> frozenset[str]:
+    """NLTK's English stopwords (the analyzers' list): installed data, else the identical copy."""
+    return (_installed_nltk_english() if use_nltk else None) or NLTK_ENGLISH
+
+
 @cache
 def english(use_nltk: bool = True) -> frozenset[str]:
-    """English stopwords: NLTK's list if its corpus is installed (never downloaded), else ours."""
-    if use_nltk:
-        try:
-            from nltk.corpus import stopwords
-
-            return frozenset(stopwords.words("english")) | {"also", "said", "says"}
-        except (LookupError, OSError, ImportError):
-            pass
-    return ENGLISH_FALLBACK
+    """The cleaner's function words: NLTK's list plus reporting verbs, else our own list."""
+    installed = _installed_nltk_english() if use_nltk else None
+    return installed | {"also", "said", "says"} if installed else ENGLISH_FALLBACK
 
 
 @cache

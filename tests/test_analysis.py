@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from indexer import analysis
-from indexer.analysis import (
-    BUILTIN_STOPWORDS,
-    exact_analyzer,
-    load_stopwords,
-    stem,
-    stem_terms,
-    stemming_analyzer,
-)
+from indexer.analysis import exact_analyzer, stem, stem_terms, stemming_analyzer
 from indexer.document import Document, Removed
 from indexer.schema import build_schema, document_fields, stored_document
+from indexer.stopwords import NLTK_ENGLISH as BUILTIN_STOPWORDS
+from indexer.stopwords import nltk_english as load_stopwords
 
 
 def texts(analyzer, text):
