@@ -180,6 +180,7 @@ def fts5_app(db_file: Path):
                     "source": [],
                     "year": [{"value": y, "count": n} for y, n in years],
                 },
+                "facet_values": {"source": 0, "year": len(years)},
                 "results": [
                     {
                         "id": doc_id,

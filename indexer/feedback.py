@@ -29,7 +29,7 @@ FEEDBACK_TERMS = 10  # expansion words kept (cost and drift grow with more)
 ORIGINAL_WEIGHT = 0.5  # share of the final query's weight kept by the user's own words
 
 
-def relevance_model(searcher, top: list[tuple[float, int]]) -> dict[str, float]:
+def relevance_model(reader, top: list[tuple[float, int]]) -> dict[str, float]:
     """P(w|R) over stemmed words: sum over feedback articles of P(w|D)·P(D|Q), normalised.
 
     `top` is (score, docnum) best first; article text is re-analysed from the stored text
@@ -43,7 +43,7 @@ def relevance_model(searcher, top: list[tuple[float, int]]) -> dict[str, float]:
     total = sum(o for o, _ in odds) or 1.0
     model: Counter[str] = Counter()
     for odd, docnum in odds:
-        stored = searcher.stored_fields(docnum)
+        stored = reader.stored_fields(docnum)
         terms = stem_terms(" ".join(filter(None, [stored.get("title"), stored.get("text")])))
         if not terms:
             continue
@@ -53,14 +53,14 @@ def relevance_model(searcher, top: list[tuple[float, int]]) -> dict[str, float]:
     return dict(model)
 
 
-def expansion(searcher, top: list[tuple[float, int]], n_query_terms: int) -> list[wq.Query]:
+def expansion(reader, top: list[tuple[float, int]], n_query_terms: int) -> list[wq.Query]:
     """Weighted Term queries for the FEEDBACK_TERMS strongest relevance-model words.
 
     In RM3 the final query is ORIGINAL_WEIGHT·(each original word 1/n) + (1 −
     ORIGINAL_WEIGHT)·P(w|R). The product's original words score with boost 1 each, so an
     expansion word gets boost (1 − λ)/λ · n · P(w|R) on the same scale.
     """
-    model = relevance_model(searcher, top[:FEEDBACK_DOCS])
+    model = relevance_model(reader, top[:FEEDBACK_DOCS])
     best = sorted(model.items(), key=lambda kv: (-kv[1], kv[0]))[:FEEDBACK_TERMS]
     mass = sum(p for _, p in best)
     if not mass:
@@ -73,13 +73,12 @@ def expansion(searcher, top: list[tuple[float, int]], n_query_terms: int) -> lis
     ]
 
 
-def expand(searcher, q: wq.Query, n_query_terms: int, filter_q=None) -> wq.Query:
+def expand(evaluator, q: wq.Query, n_query_terms: int, filter_q=None) -> wq.Query:
     """`q` re-ranked by its relevance-model words (unchanged if it matches nothing).
 
     The added words only re-rank what `q` matches (AndMaybe): every result still holds one
     of the user's words, so the total, the "any of" description and the highlights stay true.
     """
-    top = searcher.search(q, limit=FEEDBACK_DOCS, filter=filter_q)
-    ranked = [(hit.score, hit.docnum) for hit in top]
-    extra = expansion(searcher, ranked, n_query_terms)
+    ranked = evaluator.top(evaluator.matches(q, filter_q), FEEDBACK_DOCS)
+    extra = expansion(evaluator.reader, ranked, n_query_terms)
     return wq.AndMaybe(q, wq.Or(extra)) if extra else q

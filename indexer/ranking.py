@@ -20,6 +20,10 @@ class LuceneBM25(BM25F):
         total = searcher.doc_count_all()
         return log(1 + (total - n + 0.5) / (n + 0.5))
 
+    def field_b(self, fieldname: str) -> float:
+        """B for `fieldname` (BM25F's per-field length normalisation)."""
+        return self._field_B.get(fieldname, self.B)
+
 
 WEIGHTING = LuceneBM25(B=0.75, K1=1.2, title_B=0.5, title_exact_B=0.5)
 

@@ -10,16 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from whoosh import query as wq
-from whoosh import sorting
-from whoosh.collectors import TimeLimitCollector
-from whoosh.searching import TimeLimit
 
 from . import feedback, highlight
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
 from .document import Document
+from .evaluate import Evaluator
 from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe, parse
-from .ranking import ranking_searcher
 from .schema import stored_document
 from .suggest import suggest
 
@@ -28,6 +25,9 @@ from .suggest import suggest
 # word may match; BM25's sum over words already ranks documents holding more of them higher.
 SHORT_QUERY_TERMS = 4
 SORTS = ("relevance", "newest")
+# Facet values listed per response: every file is its own source, so a common word matches
+# thousands; the response lists the top ones and says how many there are in all.
+FACET_VALUES = 20
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -75,6 +75,7 @@ class SearchResponse:
     notices: list[str] = field(default_factory=list)
     suggestion: str | None = None
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    facet_values: dict[str, int] = field(default_factory=dict)  # distinct values matched
 
 
 def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
@@ -212,46 +213,19 @@ def _distinct(concepts: list[Node]) -> list[Node]:
 class _Run:
     ranked: list[tuple[float, int]]
     total: int
-    groups: dict[str, dict]
+    facets: dict[str, tuple[list[tuple[str, int]], int]]
     timed_out: bool
 
 
-def _run(searcher, q, request, filter_q, limit, deadline) -> _Run:
-    """Collect the top `limit` and the facet counts of all matches, within the time budget."""
+def _run(evaluator: Evaluator, q, request, filter_q, limit) -> _Run:
+    """The top `limit`, the total and the facet counts of all matches, within the time budget."""
+    matches = evaluator.matches(q, filter_q)
+    ranked = evaluator.top(matches, limit, newest=request.sort == "newest")
     facets = {
-        "source": sorting.FieldFacet("source"),
-        "year": sorting.FieldFacet("year"),
+        "source": evaluator.facet(matches, "source", FACET_VALUES, by_count=True),
+        "year": evaluator.facet(matches, "year", FACET_VALUES, by_count=False),
     }
-    newest = request.sort == "newest"
-    collector = searcher.collector(
-        limit=limit,
-        sortedby=sorting.FieldFacet("date", reverse=True) if newest else None,
-        groupedby=facets,
-        maptype=sorting.Count,
-        filter=filter_q,
-    )
-    budget = max(deadline - time.monotonic(), 0.001)
-    tlc = TimeLimitCollector(collector, timelimit=budget, use_alarm=False)
-    timed_out = False
-    try:
-        searcher.search_with_collector(q, tlc)
-    except TimeLimit:
-        timed_out = True
-    results = tlc.results()
-    groups = {name: results.groups(name) for name in facets}
-    return _Run(list(results.top_n), len(results), groups, timed_out)
-
-
-def _facets(groups: dict[str, dict]) -> dict[str, list[tuple[str, int]]]:
-    def clean(counts):
-        for key, n in counts.items():
-            key = key.decode("utf-8") if isinstance(key, bytes) else key
-            if key:
-                yield str(key), n
-
-    sources = sorted(clean(groups.get("source", {})), key=lambda kv: (-kv[1], kv[0]))
-    years = sorted(clean(groups.get("year", {})), key=lambda kv: kv[0], reverse=True)
-    return {"source": sources, "year": years}
+    return _Run(ranked, int(matches.mask.sum()), facets, evaluator.timed_out)
 
 
 def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit:
@@ -278,6 +252,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
 
     def respond(parsed, run: _Run | None, relaxed=False, matcher=None, suggestion=None):
         ranked = run.ranked if run else []
+        facets = run.facets if run else {"source": ([], 0), "year": ([], 0)}
         first = (request.page - 1) * request.per_page
         page = ranked[first : first + request.per_page]
         hits = [_hit(searcher, s, d, matcher) for s, d in page] if matcher else []
@@ -292,7 +267,8 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
             results=hits,
             notices=notices,
             suggestion=suggestion,
-            facets=_facets(run.groups) if run else {"source": [], "year": []},
+            facets={name: top for name, (top, _) in facets.items()},
+            facet_values={name: n for name, (_, n) in facets.items()},
         )
 
     if node is None:
@@ -300,7 +276,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         return respond("", None)
 
     compiler = Compiler(reader, limits.max_prefix_terms)
-    ranker = ranking_searcher(searcher)
+    evaluator = Evaluator(searcher, deadline)
     children = node.children if isinstance(node, And) else (node,)
     concepts = [c for c in children if not isinstance(c, Not)]
     negatives = [c.child for c in children if isinstance(c, Not)]
@@ -332,17 +308,17 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
     if plain and len(concepts) > SHORT_QUERY_TERMS:
         # A description, not keywords: pseudo-relevance feedback adds the words its best
         # matches share (feedback.py). Keyword queries never take this path.
-        q = feedback.expand(ranker, any_of(), len(concepts), filter_q)
-        run = _run(ranker, q, request, filter_q, limit, deadline)
+        q = feedback.expand(evaluator, any_of(), len(concepts), filter_q)
+        run = _run(evaluator, q, request, filter_q, limit)
         parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
     else:
         q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
         if bonus:
             q = wq.AndMaybe(q, wq.Or(bonus))
-        run = _run(ranker, q, request, filter_q, limit, deadline)
+        run = _run(evaluator, q, request, filter_q, limit)
         parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
         if run.total == 0 and plain and not run.timed_out:
-            run = _run(ranker, any_of(), request, filter_q, limit, deadline)
+            run = _run(evaluator, any_of(), request, filter_q, limit)
             if run.total:
                 relaxed = True
                 parsed = joined("OR")
@@ -356,7 +332,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         notices.append("The search ran out of time; results are partial.")
     suggestion = None
     if not run.timed_out and time.monotonic() < deadline:
-        suggestion = suggest(searcher, request.q, node, run.total, filter_q)
+        suggestion = suggest(evaluator, request.q, node, run.total, filter_q)
     return respond(parsed, run, relaxed, matcher, suggestion)
 
 

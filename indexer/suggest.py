@@ -73,9 +73,8 @@ class _SegmentCorrector(ReaderCorrector):
                     yield (0 - (maxdist + (1.0 / f * 0.5)), sug)
 
 
-def _correction(searcher, word: str) -> str | None:
+def _correction(reader, word: str) -> str | None:
     """The most frequent indexed word within MAX_DISTANCE edits of `word`."""
-    reader = searcher.reader()
     best, best_df = None, 0
     for name in ("body_exact", "title_exact"):
         corrector = _SegmentCorrector(reader, name, reader.schema[name])
@@ -88,9 +87,9 @@ def _correction(searcher, word: str) -> str | None:
     return best
 
 
-def suggest(searcher, q: str, node: Node | None, total: int, filter_q=None) -> str | None:
+def suggest(evaluator, q: str, node: Node | None, total: int, filter_q=None) -> str | None:
     """A corrected query string when some words are unknown and the correction finds more."""
-    reader = searcher.reader()
+    reader = evaluator.reader
     fixes: dict[str, str] = {}
     for leaf in positive_words(node):
         if not isinstance(leaf, Word) or leaf.text in STOPWORDS or leaf.text in fixes:
@@ -99,7 +98,7 @@ def suggest(searcher, q: str, node: Node | None, total: int, filter_q=None) -> s
             "title_exact", leaf.text
         )
         if known == 0 and leaf.text.isalpha() and len(leaf.text) <= MAX_WORD_CHARS:
-            fix = _correction(searcher, leaf.text)
+            fix = _correction(reader, leaf.text)
             if fix:
                 fixes[leaf.text] = fix
     if not fixes:
@@ -110,11 +109,5 @@ def suggest(searcher, q: str, node: Node | None, total: int, filter_q=None) -> s
     words = [Word(fixes.get(w.text, w.text)) for w in positive_words(node) if isinstance(w, Word)]
     compiler = Compiler(reader, 1)
     check = wq.And([compiler.compile(w) for w in words if w.text not in STOPWORDS])
-    found = len(set(check.docs(searcher)) & _allowed(searcher, filter_q))
+    found = evaluator.count(check, filter_q)
     return corrected if found > total or (total == 0 and found) else None
-
-
-def _allowed(searcher, filter_q) -> set[int]:
-    if filter_q is None:
-        return set(range(searcher.reader().doc_count_all()))
-    return set(filter_q.docs(searcher))

@@ -37,6 +37,7 @@ TOP_KEYS = [
     "notices",
     "suggestion",
     "facets",
+    "facet_values",
     "results",
 ]
 HIT_KEYS = ["id", "title", "date", "source", "score", "snippet"]

@@ -34,6 +34,7 @@ def response_json(response: SearchResponse) -> dict:
         "notices": list(response.notices),
         "suggestion": response.suggestion,
         "facets": facets,
+        "facet_values": {name: response.facet_values.get(name, 0) for name in FACETS},
         "results": [
             {
                 "id": hit.id,

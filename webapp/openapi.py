@@ -87,6 +87,7 @@ SCHEMAS = {
             "notices",
             "suggestion",
             "facets",
+            "facet_values",
             "results",
         ],
         "properties": {
@@ -111,6 +112,16 @@ SCHEMAS = {
                 "properties": {
                     "source": {"type": "array", "items": _ref("FacetValue")},
                     "year": {"type": "array", "items": _ref("FacetValue")},
+                },
+            },
+            "facet_values": {
+                "type": "object",
+                "description": "How many distinct values each facet has among all matches "
+                "(facets lists the top 20).",
+                "required": ["source", "year"],
+                "properties": {
+                    "source": {"type": "integer", "minimum": 0},
+                    "year": {"type": "integer", "minimum": 0},
                 },
             },
             "results": {"type": "array", "items": _ref("Hit")},

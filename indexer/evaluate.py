@@ -1,0 +1,255 @@
+"""Run compiled Whoosh queries over a generation's arrays: matches, BM25F scores, top k, facets.
+
+The semantics and scores are Whoosh's own (tests/test_evaluate.py compares them query by
+query); only the execution differs: vector operations over whole posting lists instead of
+a Python call per posting. Proximity bonuses are checked lazily, only for documents that
+could still reach the top k.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as wq
+
+from . import arrays as arrays_mod
+
+
+@dataclass
+class Bonus:
+    """A proximity phrase on AndMaybe's optional side: it only re-ranks, so it is checked
+    only for documents that could still reach the top k."""
+
+    candidates: np.ndarray  # bool per document: every word of the phrase is in the field
+    scores: np.ndarray  # what it adds where the words are near enough
+    check: Callable[[int], bool]
+
+
+@dataclass
+class Matches:
+    mask: np.ndarray  # bool per document
+    scores: np.ndarray  # float64 per document, 0 where mask is False
+    bonuses: list[Bonus] = field(default_factory=list)
+
+
+class Evaluator:
+    """Evaluates queries for one searcher (one thread) on its generation's shared arrays."""
+
+    def __init__(self, searcher, deadline: float | None = None):
+        self.reader = searcher.reader()
+        self.arrays = arrays_mod.for_reader(self.reader)
+        self.n = self.arrays.doc_count
+        self.deadline = deadline
+        # Set once the budget runs out: position checks stop and results are partial.
+        self.timed_out = False
+
+    def _expired(self) -> bool:
+        if not self.timed_out and self.deadline is not None:
+            self.timed_out = time.monotonic() > self.deadline
+        return self.timed_out
+
+    def matches(self, q: wq.Query, filter_q: wq.Query | None = None) -> Matches:
+        """Every live document `q` matches (within `filter_q`), with its score."""
+        m = self._eval(q, optional=False)
+        mask = m.mask & self.arrays.live
+        if filter_q is not None:
+            mask &= self._eval(filter_q, optional=False).mask
+        return Matches(mask, np.where(mask, m.scores, 0.0), m.bonuses)
+
+    def count(self, q: wq.Query, filter_q: wq.Query | None = None) -> int:
+        return int(self.matches(q, filter_q).mask.sum())
+
+    # --- query nodes -----------------------------------------------------------------------
+
+    def _empty(self) -> Matches:
+        return Matches(np.zeros(self.n, dtype=bool), np.zeros(self.n))
+
+    def _eval(self, q: wq.Query, optional: bool) -> Matches:
+        if isinstance(q, type(wq.NullQuery)):
+            return self._empty()
+        if isinstance(q, wq.Term):
+            return self._term(q)
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q, lazy=optional)
+        if isinstance(q, wq.Or):
+            return self._or(q, optional)
+        if isinstance(q, wq.And):
+            return self._and(q)
+        if isinstance(q, wq.AndNot):
+            a = self._eval(q.a, optional=False)
+            b = self._eval(q.b, optional=False)
+            mask = a.mask & ~b.mask
+            return Matches(mask, np.where(mask, a.scores, 0.0), a.bonuses)
+        if isinstance(q, wq.AndMaybe):
+            a = self._eval(q.a, optional=False)
+            b = self._eval(q.b, optional=True)
+            scores = a.scores + np.where(a.mask, b.scores, 0.0)
+            bonuses = [
+                Bonus(bonus.candidates & a.mask, bonus.scores, bonus.check) for bonus in b.bonuses
+            ]
+            return Matches(a.mask, scores, a.bonuses + bonuses)
+        if isinstance(q, wq.ConstantScoreQuery):
+            child = self._eval(q.child, optional=False)
+            # Whoosh's ListMatcher reads a constant of 0 as "no constant" and scores 1.
+            return Matches(child.mask, np.where(child.mask, q.score or 1.0, 0.0))
+        if isinstance(q, wq.Every):
+            return Matches(self.arrays.live.copy(), np.where(self.arrays.live, q.boost, 0.0))
+        if isinstance(q, wq.Not):
+            child = self._eval(q.query, optional=False)
+            mask = ~child.mask & self.arrays.live
+            return Matches(mask, mask.astype(np.float64))
+        if isinstance(q, wq.TermRange):
+            return self._range(q)
+        raise TypeError(f"no vectorised evaluation for {type(q).__name__}")
+
+    def _term(self, q: wq.Term) -> Matches:
+        out = self._empty()
+        if q.fieldname not in self.reader.schema:
+            return out
+        postings = self.arrays.term(self.reader, q.fieldname, q.text)
+        if postings is not None:
+            out.mask[postings.docs] = True
+            out.scores[postings.docs] = postings.scores * q.boost
+        return out
+
+    def _or(self, q: wq.Or, optional: bool) -> Matches:
+        parts = [self._eval(s, optional) for s in q.subqueries]
+        if not parts:
+            return self._empty()
+        mask = np.logical_or.reduce([p.mask for p in parts])
+        scores = np.sum([p.scores for p in parts], axis=0) * q.boost
+        bonuses = [b for p in parts for b in p.bonuses]
+        if q.boost != 1.0:
+            bonuses = [Bonus(b.candidates, b.scores * q.boost, b.check) for b in bonuses]
+        return Matches(mask, scores, bonuses)
+
+    def _and(self, q: wq.And) -> Matches:
+        # A Not inside And is one more matcher (scoring 1 where it matches), as in Whoosh.
+        parts = [self._eval(s, optional=False) for s in q.subqueries]
+        if not parts:
+            return self._empty()
+        mask = np.logical_and.reduce([p.mask for p in parts])
+        scores = np.where(mask, np.sum([p.scores for p in parts], axis=0) * q.boost, 0.0)
+        return Matches(mask, scores, [b for p in parts for b in p.bonuses])
+
+    def _range(self, q: wq.TermRange) -> Matches:
+        """A range over a sortable field's values (the date filter); it scores nothing."""
+        codes, names = self.arrays.column(self.reader, q.fieldname)
+        lo = 1 if names and names[0] == "" else 0  # documents without a value never match
+        if q.start is not None:
+            lo = max(lo, (bisect_right if q.startexcl else bisect_left)(names, q.start))
+        hi = len(names)
+        if q.end is not None:
+            hi = (bisect_left if q.endexcl else bisect_right)(names, q.end)
+        mask = (codes >= lo) & (codes < hi)
+        return Matches(mask, np.zeros(self.n))
+
+    # --- phrases and proximity -------------------------------------------------------------
+
+    def _phrase(self, q: wq.Phrase, lazy: bool) -> Matches:
+        """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2)."""
+        out = self._empty()
+        if q.fieldname not in self.reader.schema:
+            return out
+        lists = [self.arrays.term(self.reader, q.fieldname, w) for w in q.words]
+        if any(p is None for p in lists):
+            return out
+        docs = lists[0].docs
+        for p in lists[1:]:
+            docs = np.intersect1d(docs, p.docs, assume_unique=True)
+        where = [np.searchsorted(p.docs, docs) for p in lists]
+        total = np.sum([p.scores[w] for p, w in zip(lists, where, strict=True)], axis=0)
+        scores = np.zeros(self.n)
+        scores[docs] = total * q.boost
+        index = {int(d): k for k, d in enumerate(docs)}
+        positions = self.arrays.positions
+        reader, name, slop = self.reader, q.fieldname, q.slop
+
+        def check(doc: int) -> bool:
+            k = index[doc]
+            per_word = [
+                positions(reader, name, p, int(w[k])) for p, w in zip(lists, where, strict=True)
+            ]
+            return _near_in_order(per_word, slop)
+
+        candidates = np.zeros(self.n, dtype=bool)
+        candidates[docs] = True
+        if lazy:
+            return Matches(out.mask, out.scores, [Bonus(candidates, scores, check)])
+        for d in docs:
+            if self._expired():
+                break
+            if check(int(d)):
+                out.mask[d] = True
+        out.scores[out.mask] = scores[out.mask]
+        return out
+
+    # --- results ---------------------------------------------------------------------------
+
+    def top(self, m: Matches, limit: int, newest: bool = False) -> list[tuple[float, int]]:
+        """The best `limit` (score, docnum): by score then docnum, or newest first."""
+        docs = np.flatnonzero(m.mask)
+        if newest:
+            codes, _ = self.arrays.column(self.reader, "date")
+            order = np.lexsort((docs, -codes[docs]))[:limit]
+            return [(self._final(m, int(d)), int(d)) for d in docs[order]]
+        bound = m.scores[docs].copy()
+        for b in m.bonuses:
+            bound += np.where(b.candidates[docs], b.scores[docs], 0.0)
+        order = np.lexsort((docs, -bound))
+        if not m.bonuses:
+            return [(float(bound[i]), int(docs[i])) for i in order[:limit]]
+        # Walk down the upper bounds, checking positions, until the k-th exact score beats
+        # every bound not yet checked: the top k is then exact.
+        done: list[tuple[float, int]] = []
+        start, step = 0, max(limit, 16)
+        while start < len(order) and not self._expired():
+            for i in order[start : start + step]:
+                done.append((self._final(m, int(docs[i])), int(docs[i])))
+            start += step
+            step *= 2
+            if len(done) >= limit and start < len(order):
+                kth = sorted(done, key=_rank)[limit - 1][0]
+                if kth > bound[order[start]]:
+                    break
+        if self.timed_out:  # partial: the unchecked rest ranked without their bonuses
+            done += [(float(m.scores[docs[i]]), int(docs[i])) for i in order[start : start + limit]]
+        return sorted(done, key=_rank)[:limit]
+
+    def _final(self, m: Matches, doc: int) -> float:
+        score = float(m.scores[doc])
+        for b in m.bonuses:
+            if b.candidates[doc] and not self._expired() and b.check(doc):
+                score += float(b.scores[doc])
+        return score
+
+    def facet(
+        self, m: Matches, fieldname: str, limit: int, by_count: bool
+    ) -> tuple[list[tuple[str, int]], int]:
+        """The `limit` values of a sortable field with most matches (`by_count`; ties by value)
+        or the highest values, with their counts, and how many values match in all."""
+        codes, names = self.arrays.column(self.reader, fieldname)
+        counts = np.bincount(codes[m.mask], minlength=len(names))
+        if names and names[0] == "":
+            counts[0] = 0  # documents without a value are in no group
+        found = np.flatnonzero(counts)
+        found = found[np.lexsort((found, -counts[found]))] if by_count else found[::-1]
+        return [(names[i], int(counts[i])) for i in found[:limit]], len(found)
+
+
+def _rank(item: tuple[float, int]) -> tuple[float, int]:
+    return (-item[0], item[1])
+
+
+def _near_in_order(per_word: list[list[int]], slop: int) -> bool:
+    """Whoosh's ordered SpanNear2 with mindist 1: each next word 1..slop after the span."""
+    spans = {(p, p) for p in per_word[0]}
+    for positions in per_word[1:]:
+        spans = {(s, p) for s, e in spans for p in positions if 1 <= p - e <= slop}
+        if not spans:
+            return False
+    return True

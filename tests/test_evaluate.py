@@ -1,0 +1,152 @@
+"""The vectorised evaluator gives Whoosh's own answers: same matches, scores, order and facets.
+
+On a real index with several segments and deleted documents: the seeds plus 400 Cranfield
+abstracts, then an incremental build that changes, adds and deletes files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+from whoosh import sorting
+
+from indexer.build import build_index
+from indexer.evaluate import Evaluator
+from indexer.live import LiveIndex
+from indexer.query import And, Compiler, Not, parse
+from indexer.ranking import WEIGHTING
+
+ROOT = Path(__file__).resolve().parents[1]
+CRANFIELD = ROOT.parent / "shared" / "data" / "cranfield" / "docs.jsonl"
+QUERIES = [
+    "boundary layer",
+    "heat transfer supersonic flow",
+    "pressure distribution cone",
+    "korea china",
+    "trilateral summit",
+    "wing",
+    "the",
+    "slender OR delta",
+    "korea -china",
+    "flow -turbulent -laminar",
+    '"boundary layer"',
+    '"heat transfer" plate',
+    '"shock wave boundary layer"',
+    "super*",
+    "title:wing",
+    "title:(boundary layer)",
+    "source:cran",
+    "shock OR -flow",
+    "(laminar OR turbulent) (boundary layer)",
+    "what similarity laws must be obeyed when constructing aeroelastic models",
+    "zorblax",
+    "mach number effects on heat transfer",
+]
+FILTERS = [
+    None,
+    wq.TermRange("date", "2021-01-01", None),
+    wq.TermRange("date", None, "2023-10-01"),
+    wq.Term("source", "cran-0007.txt"),
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    root = tmp_path_factory.mktemp("evaluate")
+    corpus = root / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    with CRANFIELD.open(encoding="utf-8") as f:
+        docs = [json.loads(line) for line, _ in zip(f, range(400), strict=False)]
+    for n, doc in enumerate(docs):
+        (corpus / f"cran-{n:04d}.txt").write_text(f"{doc['title']}\n\n{doc['body']}\n")
+    build_index(corpus, root / "index", full=True)
+    for n in range(0, 40, 8):
+        (corpus / f"cran-{n:04d}.txt").unlink()
+        changed = corpus / f"cran-{n + 1:04d}.txt"
+        changed.write_text(changed.read_text() + "A boundary layer note added later.\n")
+        (corpus / f"new-{n}.txt").write_text(
+            "Wing flutter\n\nDelta wing flutter at supersonic speed.\n"
+        )
+    build_index(corpus, root / "index")
+    s = LiveIndex(root / "index").searcher()
+    yield s
+    s.close()
+
+
+def compiled(reader, q: str) -> list[wq.Query]:
+    """The query as search() runs it: plain, and with its proximity bonus when it has one."""
+    node = parse(q)
+    compiler = Compiler(reader, 64)
+    base = compiler.compile(node)
+    children = node.children if isinstance(node, And) else (node,)
+    bonus = compiler.proximity([c for c in children if not isinstance(c, Not)])
+    return [base, wq.AndMaybe(base, wq.Or(bonus))] if bonus else [base]
+
+
+def test_the_index_has_segments_and_deletions(searcher):
+    leaves = searcher.reader().leaf_readers()
+    assert len(leaves) > 1
+    assert any(leaf.has_deletions() for leaf, _ in leaves)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+@pytest.mark.parametrize("filter_q", FILTERS, ids=lambda f: str(f))
+def test_same_matches_scores_and_order_as_whoosh(searcher, q, filter_q):
+    evaluator = Evaluator(searcher)
+    for query in compiled(searcher.reader(), q):
+        expected = searcher.search(query, limit=None, filter=filter_q)
+        want = {hit.docnum: hit.score for hit in expected}
+        matches = evaluator.matches(query, filter_q)
+        got = evaluator.top(matches, limit=max(len(want), 1))
+        assert {d for _, d in got} == set(want), query
+        for score, docnum in got:
+            assert math.isclose(score, want[docnum], rel_tol=1e-9, abs_tol=1e-12), query
+        # Order: by score, then document number (equal scores may differ in the last bit).
+        order = [hit.docnum for hit in expected][:10]
+        assert [d for _, d in got][:10] == order or _same_up_to_ties(got[:10], want), query
+
+
+@pytest.mark.parametrize("q", ["boundary layer", "korea", "wing -delta", '"heat transfer"'])
+def test_same_facets_and_newest_first_as_whoosh(searcher, q):
+    evaluator = Evaluator(searcher)
+    (query, *_) = compiled(searcher.reader(), q)
+    facets = {"source": sorting.FieldFacet("source"), "year": sorting.FieldFacet("year")}
+    expected = searcher.search(query, limit=None, groupedby=facets, maptype=sorting.Count)
+    matches = evaluator.matches(query)
+    for name in facets:
+        want = {_text(k): n for k, n in expected.groups(name).items() if _text(k)}
+        top, distinct = evaluator.facet(matches, name, 10_000, by_count=True)
+        assert dict(top) == want and distinct == len(want)
+        counts = [n for _, n in top]
+        assert counts == sorted(counts, reverse=True)
+        top3, _ = evaluator.facet(matches, name, 3, by_count=False)
+        assert [v for v, _ in top3] == sorted(want, reverse=True)[:3]
+    newest = searcher.search(query, limit=20, sortedby=sorting.FieldFacet("date", reverse=True))
+    got = evaluator.top(matches, 20, newest=True)
+    assert [d for _, d in got] == [hit.docnum for hit in newest]
+
+
+def test_a_spent_budget_gives_partial_results_and_says_so(searcher):
+    evaluator = Evaluator(searcher, deadline=0.0)
+    (query,) = compiled(searcher.reader(), '"boundary layer"')
+    matches = evaluator.matches(query)
+    assert evaluator.timed_out
+    assert matches.mask.sum() < len(searcher.search(query, limit=None))
+
+
+def _same_up_to_ties(got, want) -> bool:
+    ranked = sorted(want.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[: len(got)]
+    return [d for _, d in got] == [d for d, _ in ranked]
+
+
+def _text(key) -> str:
+    return key.decode("utf-8") if isinstance(key, bytes) else (key or "")
+
+
+def test_live_searchers_use_the_ranking_weighting(searcher):
+    assert searcher.weighting is WEIGHTING
