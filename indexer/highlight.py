@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 
-from .analysis import STOPWORDS, stem, words
+from .analysis import STOPWORDS, WORD_RE, stem, words
 from .query import Node, Phrase, Prefix, Word, positive_words
 
 # A sentence ends at . ! ? (optionally followed by a closing quote) before whitespace, or at a
 # line break (the cleaner keeps one paragraph per line).
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n+")
+# The pattern starts with its one punctuation or newline character, so the regex engine
+# skips ahead to those characters in C (a lookbehind first made it 4 times slower).
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+|(?<=\n)\n*)")
 MAX_FRAGMENT_CHARS = 320
 OPENING_CHARS = 240
+# Where analysis.WORD_RE's tokens start and end: not inside a longer token ("u.s", "3.5").
+_START = r"(?<!\w)(?<!\w\.)"
+_END = r"(?!\w)(?!\.\w)"
+_WORD_CHAR = re.compile(r"\w")
+# A word's Snowball stem is the word's start but for its last letter ("happy" -> "happi"),
+# except for these special words: the candidates for a stem are tokens starting so.
+_IRREGULAR = {"die": "dying", "lie": "lying", "tie": "tying"}
 
 
 @dataclass
@@ -50,24 +60,45 @@ class Matcher:
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, key) of every match in `text`; a phrase is one span; no overlaps."""
+        pattern = self.pattern
+        if pattern is None:
+            return []
+        low = text.lower()
+        if len(low) != len(text):  # a few letters lower to two characters ("İ")
+            return self.spans_by_word(text)
+        spans: list[tuple[int, int, str]] = []
+        for m in pattern.finditer(low):
+            token = m.group()
+            if m.lastgroup != "phrase" and _inside_token(low, m.start()):
+                continue
+            if m.lastgroup == "phrase":
+                spans.append((m.start(), m.end(), " ".join(WORD_RE.findall(token))))
+            elif token in self.exact:
+                spans.append((m.start(), m.end(), token))
+            elif token not in STOPWORDS and stem(token) in self.stems:
+                spans.append((m.start(), m.end(), stem(token)))
+            elif self.prefixes and token.startswith(self.prefixes):
+                spans.append((m.start(), m.end(), token))
+        return spans
+
+    def spans_by_word(self, text: str) -> list[tuple[int, int, str]]:
+        """What spans() finds, by the definition: each word of analysis.words() in turn."""
         toks = words(text)
         spans: list[tuple[int, int, str]] = []
         covered = -1
-        firsts = {p[0] for p in self.phrases}
         for i, (w, start, end) in enumerate(toks):
             if start < covered:
                 continue
-            if w in firsts:
-                best = None
-                for p in self.phrases:
-                    if len(p) > (len(best) if best else 0) and _phrase_at(toks, i, p):
-                        best = p
-                if best:
-                    last_end = toks[i + len(best) - 1][2]
-                    spans.append((start, last_end, " ".join(best)))
-                    covered = last_end
-                    continue
-            if w in self.exact:
+            best = None
+            for p in self.phrases:
+                if len(p) > (len(best) if best else 0) and [
+                    t for t, _, _ in toks[i : i + len(p)]
+                ] == list(p):
+                    best = p
+            if best:
+                covered = toks[i + len(best) - 1][2]
+                spans.append((start, covered, " ".join(best)))
+            elif w in self.exact:
                 spans.append((start, end, w))
             elif w not in STOPWORDS and stem(w) in self.stems:
                 spans.append((start, end, stem(w)))
@@ -75,11 +106,34 @@ class Matcher:
                 spans.append((start, end, w))
         return spans
 
+    @cached_property
+    def pattern(self) -> re.Pattern | None:
+        """One regex finding phrases (longest first) and candidate tokens, so the text is
+        scanned in C rather than tokenised and stemmed word by word; spans() checks each.
 
-def _phrase_at(toks, i: int, phrase: tuple[str, ...]) -> bool:
-    if i + len(phrase) > len(toks):
+        Candidates start with a literal, which lets the engine skip ahead in C; whether one
+        starts a token is checked after (a phrase checks in the regex, as it spans tokens)."""
+        alternatives = [
+            _START + (_END + r"\W+" + _START).join(map(re.escape, p)) + _END
+            for p in sorted(self.phrases, key=len, reverse=True)
+        ]
+        groups = ["(?P<phrase>" + "|".join(alternatives) + ")"] if alternatives else []
+        starts = {s[:-1] or s for s in self.stems}
+        starts |= {_IRREGULAR[s] for s in self.stems if s in _IRREGULAR}
+        starts |= set(self.exact) | set(self.prefixes)
+        if starts:
+            ordered = sorted(starts, key=len, reverse=True)
+            groups.append("(?:" + "|".join(map(re.escape, ordered)) + r")\w*(?:\.\w+)*" + _END)
+        return re.compile("|".join(groups)) if groups else None
+
+
+def _inside_token(text: str, i: int) -> bool:
+    """Whether position `i` continues a token ("net" in "cabinet", "s" in "u.s")."""
+    if i == 0:
         return False
-    return all(toks[i + k][0] == phrase[k] for k in range(len(phrase)))
+    if _WORD_CHAR.match(text, i - 1):
+        return True
+    return text[i - 1] == "." and i > 1 and _WORD_CHAR.match(text, i - 2) is not None
 
 
 def mark(text: str, spans: list[tuple[int, int, str]], offset: int = 0) -> str:
@@ -100,8 +154,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace trimmed."""
     result, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if m.start() > start:
-            result.append((start, m.start()))
+        end = m.start() + (text[m.start()] != "\n")  # the sentence keeps its full stop
+        if end > start:
+            result.append((start, end))
         start = m.end()
     if start < len(text):
         result.append((start, len(text.rstrip())))
