@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
-from whoosh.codec.base import Automata
-from whoosh.spelling import ReaderCorrector
 
 from .analysis import STOPWORDS
 from .query import Compiler, Node, Word, positive_words
 
 MAX_DISTANCE = 2
-# Longer "words" are not misspellings (no real word is this long), and the Levenshtein
-# automaton of a 2,000-letter word takes seconds to build: a one-request denial of service.
+# Longer "words" are not misspellings (no real word is this long); capping them keeps a
+# pasted 2,000-letter token from costing an edit-distance scan of its own.
 MAX_WORD_CHARS = 32
+_EXACT = ("body_exact", "title_exact")
 
-
-class _TermCursor:
-    """Whoosh's term-cursor protocol over an in-memory sorted term list (bisect, no file seeks)."""
-
-    def __init__(self, terms: list[str]):
-        self.terms, self.i = terms, 0
-
-    def text(self) -> str | None:
-        return self.terms[self.i] if self.i < len(self.terms) else None
-
-    def find(self, term: str) -> str | None:
-        self.i = bisect_left(self.terms, term)
-        return self.text()
-
-
-# (segment id, field) -> the segment's terms, sorted. A segment never changes once written, and
+# (segment id, field) -> the segment's terms. A segment never changes once written, and
 # generations share segments, so the lists outlive searchers; the oldest are dropped.
 _TERMS: dict[tuple[str, str], list[str]] = {}
 _TERMS_MAX = 32
@@ -43,62 +28,47 @@ def _segment_terms(leaf, name: str) -> list[str]:
     key = (segment.segment_id(), name) if segment is not None else (str(id(leaf)), name)
     terms = _TERMS.get(key)
     if terms is None:
-        # Code-point order is UTF-8 byte order: the order of Whoosh's term table.
-        terms = sorted(leaf.field_terms(name)) if name in leaf.indexed_field_names() else []
+        terms = list(leaf.field_terms(name)) if name in leaf.indexed_field_names() else []
         while len(_TERMS) >= _TERMS_MAX:
             _TERMS.pop(next(iter(_TERMS)), None)
         _TERMS[key] = terms
     return terms
 
 
-class _SegmentCorrector(ReaderCorrector):
-    """Whoosh's ReaderCorrector with its Levenshtein automaton walked per segment in memory.
-
-    Whoosh walks a segment's DFA with a file seek per step (~250 ms a word at 2,000 documents),
-    and on a multi-segment reader (any index after an incremental build) falls back to an
-    edit distance against every term. Same automaton, same terms, same ranking; the segment's
-    sorted term list is read once.
-    """
-
-    def _suggestions(self, text, maxdist, prefix):
-        reader = self.reader
-        name = self.fieldobj.spelling_fieldname(self.fieldname)
-        dfa = Automata.levenshtein_dfa(text, maxdist, prefix)
-        seen = set()
-        for leaf, _ in reader.leaf_readers():
-            for sug in Automata.find_matches(dfa, _TermCursor(_segment_terms(leaf, name))):
-                if sug not in seen:
-                    seen.add(sug)
-                    f = reader.frequency(self.fieldname, sug) or 1
-                    yield (0 - (maxdist + (1.0 / f * 0.5)), sug)
-
-
 def _correction(reader, word: str) -> str | None:
-    """The most frequent indexed word within MAX_DISTANCE edits of `word`."""
-    best, best_df = None, 0
-    for name in ("body_exact", "title_exact"):
-        corrector = _SegmentCorrector(reader, name, reader.schema[name])
-        for cand in corrector.suggest(word, limit=5, maxdist=MAX_DISTANCE):
-            df = reader.doc_frequency("body_exact", cand) + reader.doc_frequency(
-                "title_exact", cand
-            )
-            if cand != word and df > best_df:
-                best, best_df = cand, df
-    return best
+    """The indexed word fewest edits (at most MAX_DISTANCE) from `word`; of those, the one in
+    most documents.
+
+    rapidfuzz computes the distances in C over each segment's vocabulary: ~3 ms for 50,000
+    words, where walking Whoosh's Levenshtein automaton in Python took up to 500 ms."""
+    found: dict[str, int] = {}
+    for leaf, _ in reader.leaf_readers():
+        for name in _EXACT:
+            terms = _segment_terms(leaf, name)
+            for cand, dist, _ in process.extract_iter(
+                word, terms, scorer=Levenshtein.distance, score_cutoff=MAX_DISTANCE
+            ):
+                if cand != word:
+                    found[cand] = min(dist, found.get(cand, dist))
+    if not found:
+        return None
+    closest = min(found.values())
+    return max(
+        (c for c, d in found.items() if d == closest),
+        key=lambda c: (sum(reader.doc_frequency(name, c) for name in _EXACT), c),
+    )
 
 
 def suggest(evaluator, q: str, node: Node | None, total: int, filter_q=None) -> str | None:
     """A corrected query string when some words are unknown and the correction finds more."""
-    reader = evaluator.reader
     fixes: dict[str, str] = {}
     for leaf in positive_words(node):
         if not isinstance(leaf, Word) or leaf.text in STOPWORDS or leaf.text in fixes:
             continue
-        known = reader.doc_frequency("body_exact", leaf.text) + reader.doc_frequency(
-            "title_exact", leaf.text
-        )
-        if known == 0 and leaf.text.isalpha() and len(leaf.text) <= MAX_WORD_CHARS:
-            fix = _correction(reader, leaf.text)
+        # The search itself just loaded these postings: the cache answers.
+        known = any(evaluator.arrays.term(evaluator.reader, n, leaf.text) for n in _EXACT)
+        if not known and leaf.text.isalpha() and len(leaf.text) <= MAX_WORD_CHARS:
+            fix = _correction(evaluator.reader, leaf.text)
             if fix:
                 fixes[leaf.text] = fix
     if not fixes:
@@ -107,7 +77,7 @@ def suggest(evaluator, q: str, node: Node | None, total: int, filter_q=None) -> 
     for wrong, right in fixes.items():
         corrected = re.sub(rf"(?i)(?<!\w){re.escape(wrong)}(?!\w)", right, corrected)
     words = [Word(fixes.get(w.text, w.text)) for w in positive_words(node) if isinstance(w, Word)]
-    compiler = Compiler(reader, 1)
+    compiler = Compiler(evaluator.reader, 1)
     check = wq.And([compiler.compile(w) for w in words if w.text not in STOPWORDS])
     found = evaluator.count(check, filter_q)
     return corrected if found > total or (total == 0 and found) else None
