@@ -106,34 +106,51 @@ class Evaluator:
             return self._range(q)
         raise TypeError(f"no vectorised evaluation for {type(q).__name__}")
 
+    def _postings(self, q: wq.Term) -> arrays_mod.TermPostings | None:
+        if q.fieldname not in self.reader.schema:
+            return None
+        return self.arrays.term(self.reader, q.fieldname, q.text)
+
     def _term(self, q: wq.Term) -> Matches:
         out = self._empty()
-        if q.fieldname not in self.reader.schema:
-            return out
-        postings = self.arrays.term(self.reader, q.fieldname, q.text)
+        postings = self._postings(q)
         if postings is not None:
             out.mask[postings.docs] = True
             out.scores[postings.docs] = postings.scores * q.boost
         return out
 
     def _or(self, q: wq.Or, optional: bool) -> Matches:
-        parts = [self._eval(s, optional) for s in q.subqueries]
-        if not parts:
-            return self._empty()
-        mask = np.logical_or.reduce([p.mask for p in parts])
-        scores = np.sum([p.scores for p in parts], axis=0) * q.boost
-        bonuses = [b for p in parts for b in p.bonuses]
+        # Accumulated in place: a word is an Or of four terms, and a dense array per term
+        # was most of a query's cost.
+        out = self._empty()
+        for sub in q.subqueries:
+            if isinstance(sub, wq.Term):
+                postings = self._postings(sub)
+                if postings is not None:
+                    out.mask[postings.docs] = True
+                    out.scores[postings.docs] += postings.scores * sub.boost
+                continue
+            part = self._eval(sub, optional)
+            out.mask |= part.mask
+            out.scores += part.scores
+            out.bonuses += part.bonuses
         if q.boost != 1.0:
-            bonuses = [Bonus(b.candidates, b.scores * q.boost, b.check) for b in bonuses]
-        return Matches(mask, scores, bonuses)
+            out.scores *= q.boost
+            out.bonuses = [Bonus(b.candidates, b.scores * q.boost, b.check) for b in out.bonuses]
+        return out
 
     def _and(self, q: wq.And) -> Matches:
         # A Not inside And is one more matcher (scoring 1 where it matches), as in Whoosh.
         parts = [self._eval(s, optional=False) for s in q.subqueries]
         if not parts:
             return self._empty()
-        mask = np.logical_and.reduce([p.mask for p in parts])
-        scores = np.where(mask, np.sum([p.scores for p in parts], axis=0) * q.boost, 0.0)
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for p in parts[1:]:
+            mask &= p.mask
+            scores += p.scores
+        scores *= q.boost
+        scores[~mask] = 0.0
         return Matches(mask, scores, [b for p in parts for b in p.bonuses])
 
     def _range(self, q: wq.TermRange) -> Matches:
@@ -165,12 +182,11 @@ class Evaluator:
         total = np.sum([p.scores[w] for p, w in zip(lists, where, strict=True)], axis=0)
         scores = np.zeros(self.n)
         scores[docs] = total * q.boost
-        index = {int(d): k for k, d in enumerate(docs)}
         positions = self.arrays.positions
         reader, name, slop = self.reader, q.fieldname, q.slop
 
         def check(doc: int) -> bool:
-            k = index[doc]
+            k = int(np.searchsorted(docs, doc))
             per_word = [
                 positions(reader, name, p, int(w[k])) for p, w in zip(lists, where, strict=True)
             ]
@@ -195,23 +211,24 @@ class Evaluator:
         docs = np.flatnonzero(m.mask)
         if newest:
             codes, _ = self.arrays.column(self.reader, "date")
-            order = np.lexsort((docs, -codes[docs]))[:limit]
+            order = _best(codes[docs].astype(np.float64), docs, limit)[:limit]
             return [(self._final(m, int(d)), int(d)) for d in docs[order]]
         bound = m.scores[docs].copy()
         for b in m.bonuses:
             bound += np.where(b.candidates[docs], b.scores[docs], 0.0)
-        order = np.lexsort((docs, -bound))
         if not m.bonuses:
-            return [(float(bound[i]), int(docs[i])) for i in order[:limit]]
+            return [(float(bound[i]), int(docs[i])) for i in _best(bound, docs, limit)[:limit]]
         # Walk down the upper bounds, checking positions, until the k-th exact score beats
         # every bound not yet checked: the top k is then exact.
         done: list[tuple[float, int]] = []
+        order = _best(bound, docs, 2 * limit + 32)
         start, step = 0, max(limit, 16)
         while start < len(order) and not self._expired():
             for i in order[start : start + step]:
                 done.append((self._final(m, int(docs[i])), int(docs[i])))
-            start += step
-            step *= 2
+            start, step = min(start + step, len(order)), step * 2
+            if start == len(order) < len(docs):
+                order = _best(bound, docs, 4 * len(order))  # same order, further down
             if len(done) >= limit and start < len(order):
                 kth = sorted(done, key=_rank)[limit - 1][0]
                 if kth > bound[order[start]]:
@@ -239,6 +256,18 @@ class Evaluator:
         found = np.flatnonzero(counts)
         found = found[np.lexsort((found, -counts[found]))] if by_count else found[::-1]
         return [(names[i], int(counts[i])) for i in found[:limit]], len(found)
+
+
+def _best(values: np.ndarray, docs: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` largest values and any tied with the k-th, by value then docnum.
+
+    A partial sort: a common word matches thousands of documents, and only a page is shown."""
+    if k < len(values):
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        idx = np.flatnonzero(values >= kth)
+    else:
+        idx = np.arange(len(values))
+    return idx[np.lexsort((docs[idx], -values[idx]))]
 
 
 def _rank(item: tuple[float, int]) -> tuple[float, int]:
