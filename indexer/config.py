@@ -19,7 +19,9 @@ class ConfigError(Exception):
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8000
-    threads: int = 8
+    threads: int = 8  # per worker process
+    # Search holds the GIL: one worker process per core uses them all (webapp/server.py).
+    workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
 
 
 @dataclass(frozen=True)

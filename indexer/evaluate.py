@@ -175,28 +175,28 @@ class Evaluator:
         lists = [self.arrays.term(self.reader, q.fieldname, w) for w in q.words]
         if any(p is None for p in lists):
             return out
-        docs = lists[0].docs
-        for p in lists[1:]:
-            docs = np.intersect1d(docs, p.docs, assume_unique=True)
-        where = [np.searchsorted(p.docs, docs) for p in lists]
-        total = np.sum([p.scores[w] for p, w in zip(lists, where, strict=True)], axis=0)
+        # Dense masks and sums: cheaper than intersecting sorted lists of thousands.
+        candidates = np.ones(self.n, dtype=bool)
         scores = np.zeros(self.n)
-        scores[docs] = total * q.boost
+        for p in lists:
+            has = np.zeros(self.n, dtype=bool)
+            has[p.docs] = True
+            candidates &= has
+            scores[p.docs] += p.scores
+        scores *= q.boost
+        scores[~candidates] = 0.0
         positions = self.arrays.positions
         reader, name, slop = self.reader, q.fieldname, q.slop
 
         def check(doc: int) -> bool:
-            k = int(np.searchsorted(docs, doc))
             per_word = [
-                positions(reader, name, p, int(w[k])) for p, w in zip(lists, where, strict=True)
+                positions(reader, name, p, int(np.searchsorted(p.docs, doc))) for p in lists
             ]
             return _near_in_order(per_word, slop)
 
-        candidates = np.zeros(self.n, dtype=bool)
-        candidates[docs] = True
         if lazy:
             return Matches(out.mask, out.scores, [Bonus(candidates, scores, check)])
-        for d in docs:
+        for d in np.flatnonzero(candidates):
             if self._expired():
                 break
             if check(int(d)):
@@ -222,7 +222,7 @@ class Evaluator:
         # every bound not yet checked: the top k is then exact.
         done: list[tuple[float, int]] = []
         order = _best(bound, docs, 2 * limit + 32)
-        start, step = 0, max(limit, 16)
+        start, step = 0, limit
         while start < len(order) and not self._expired():
             for i in order[start : start + step]:
                 done.append((self._final(m, int(docs[i])), int(docs[i])))
@@ -254,8 +254,19 @@ class Evaluator:
         if names and names[0] == "":
             counts[0] = 0  # documents without a value are in no group
         found = np.flatnonzero(counts)
-        found = found[np.lexsort((found, -counts[found]))] if by_count else found[::-1]
-        return [(names[i], int(counts[i])) for i in found[:limit]], len(found)
+        distinct = len(found)
+        if not by_count:
+            found = found[::-1]
+        elif distinct > limit:
+            # Every file is its own source: keep those above the limit-th count, then ties in
+            # value order, without sorting thousands.
+            c = counts[found]
+            kth = np.partition(c, distinct - limit)[distinct - limit]
+            above = found[c > kth]
+            found = np.concatenate([above, found[c == kth][: limit - len(above)]])
+        if by_count:
+            found = found[np.lexsort((found, -counts[found]))]
+        return [(names[i], int(counts[i])) for i in found[:limit]], distinct
 
 
 def _best(values: np.ndarray, docs: np.ndarray, k: int) -> np.ndarray:

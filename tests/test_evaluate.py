@@ -127,6 +127,8 @@ def test_same_facets_and_newest_first_as_whoosh(searcher, q):
         assert counts == sorted(counts, reverse=True)
         top3, _ = evaluator.facet(matches, name, 3, by_count=False)
         assert [v for v, _ in top3] == sorted(want, reverse=True)[:3]
+        top2, _ = evaluator.facet(matches, name, 2, by_count=True)
+        assert top2 == sorted(want.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
     newest = searcher.search(query, limit=20, sortedby=sorting.FieldFacet("date", reverse=True))
     got = evaluator.top(matches, 20, newest=True)
     assert [d for _, d in got] == [hit.docnum for hit in newest]

@@ -119,3 +119,67 @@ def test_serves_for_real(tmp_path, web_config):
         server.terminate()
         # SIGTERM is a normal stop: the server closes its socket and exits 0.
         assert server.wait(timeout=10) == 0
+
+
+def _start(config: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "webapp.cli", "--config", str(config), "serve", "--port", "0"]
+    server = subprocess.Popen([*command, *extra], stderr=subprocess.PIPE, text=True, env=env)
+    for line in server.stderr:
+        if "serving on" in line:
+            return server, line.split("serving on ")[1].strip().rstrip("/")
+    raise AssertionError("the server did not start")
+
+
+def _workers(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_until(check, timeout: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_worker_processes_serve_replace_the_fallen_and_stop_together(tmp_path, web_config):
+    config = write_config(tmp_path, web_config.index_dir, web_config.corpus_dir)
+    server, base = _start(config, "--workers", "2")
+    try:
+        assert _wait_until(lambda: len(_workers(server.pid)) == 2)
+        first, second = _workers(server.pid)
+        for _ in range(20):  # both workers take connections from the one socket
+            with urllib.request.urlopen(base + "/api/search?q=korea", timeout=10) as response:
+                assert json.load(response)["total"] >= 3
+        os.kill(first, 9)
+        assert _wait_until(lambda: first not in _workers(server.pid))
+        assert _wait_until(lambda: len(_workers(server.pid)) == 2)  # a new one took its place
+        with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+            assert json.load(response)["status"] == "ok"
+        workers = _workers(server.pid)
+    finally:
+        server.terminate()
+        assert server.wait(timeout=10) == 0
+    assert _wait_until(lambda: not any(_alive(w) for w in workers))
+
+
+def test_workers_do_not_outlive_a_killed_parent(tmp_path, web_config):
+    config = write_config(tmp_path, web_config.index_dir, web_config.corpus_dir)
+    server, _ = _start(config, "--workers", "2")
+    assert _wait_until(lambda: len(_workers(server.pid)) == 2)
+    workers = _workers(server.pid)
+    server.kill()
+    server.wait(timeout=10)
+    assert _wait_until(lambda: not any(_alive(w) for w in workers))
