@@ -25,9 +25,9 @@ from .ranking import WEIGHTING
 # Whoosh stores a field's length per document as one byte on a log scale; BM25 sees the
 # decoded value, so the arrays do too.
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-# Postings kept in memory across queries (about 20 bytes each with their positions): the
-# 200 Reuters benchmark queries touch ~1.5 million at 19,000 articles.
-CACHE_POSTINGS = 4_000_000
+# Postings kept in memory across queries, per process: about 26 bytes each with their
+# positions, so at most ~50 MB.
+CACHE_POSTINGS = 2_000_000
 # Generations kept: the live one and the one being replaced while requests drain.
 _GENERATIONS = 2
 
@@ -36,7 +36,7 @@ _GENERATIONS = 2
 class TermPostings:
     """A term's postings over the whole index: documents, BM25 score, positions on demand."""
 
-    docs: np.ndarray  # int64 global document numbers, ascending
+    docs: np.ndarray  # int64 (numpy's index type) global document numbers, ascending
     scores: np.ndarray  # float64 BM25 score in its field (unboosted), or the weight if unscored
     values: bytes  # Whoosh's encoded posting values, concatenated
     offsets: np.ndarray  # values[offsets[i]:offsets[i + 1]] belongs to docs[i]
@@ -98,8 +98,8 @@ class IndexArrays:
             return None
         all_docs = np.concatenate(docs)
         tf = np.concatenate(weights)
-        sizes = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
-        offsets = np.zeros(len(values) + 1, dtype=np.int64)
+        sizes = np.fromiter((len(v) for v in values), dtype=np.int32, count=len(values))
+        offsets = np.zeros(len(values) + 1, dtype=np.int32)
         np.cumsum(sizes, out=offsets[1:])
         return TermPostings(
             all_docs, self._bm25(reader, fieldname, text, all_docs, tf), b"".join(values), offsets
