@@ -24,9 +24,21 @@ class Bonus:
     """A proximity phrase on AndMaybe's optional side: it only re-ranks, so it is checked
     only for documents that could still reach the top k."""
 
-    candidates: np.ndarray  # bool per document: every word of the phrase is in the field
-    scores: np.ndarray  # what it adds where the words are near enough
+    docs: np.ndarray  # ascending: the documents with every word of the phrase in the field
+    scores: np.ndarray  # what it adds to each of them where the words are near enough
     check: Callable[[int], bool]
+
+    def bounds(self, docs: np.ndarray) -> np.ndarray:
+        """Its score for each of `docs` (ascending) that is a candidate, else 0."""
+        found, at = _lookup(self.docs, docs)
+        return np.where(found, self.scores[at], 0.0)
+
+    def add(self, doc: int, score: float) -> float:
+        """`score` plus the bonus if `doc` earns it."""
+        i = int(np.searchsorted(self.docs, doc))
+        if i < len(self.docs) and self.docs[i] == doc and self.check(doc):
+            score += float(self.scores[i])
+        return score
 
 
 @dataclass
@@ -88,9 +100,11 @@ class Evaluator:
             a = self._eval(q.a, optional=False)
             b = self._eval(q.b, optional=True)
             scores = a.scores + np.where(a.mask, b.scores, 0.0)
-            bonuses = [
-                Bonus(bonus.candidates & a.mask, bonus.scores, bonus.check) for bonus in b.bonuses
-            ]
+            bonuses = []
+            for bonus in b.bonuses:  # only documents `a` matches can earn it
+                keep = a.mask[bonus.docs]
+                if keep.any():
+                    bonuses.append(Bonus(bonus.docs[keep], bonus.scores[keep], bonus.check))
             return Matches(a.mask, scores, a.bonuses + bonuses)
         if isinstance(q, wq.ConstantScoreQuery):
             child = self._eval(q.child, optional=False)
@@ -136,7 +150,7 @@ class Evaluator:
             out.bonuses += part.bonuses
         if q.boost != 1.0:
             out.scores *= q.boost
-            out.bonuses = [Bonus(b.candidates, b.scores * q.boost, b.check) for b in out.bonuses]
+            out.bonuses = [Bonus(b.docs, b.scores * q.boost, b.check) for b in out.bonuses]
         return out
 
     def _and(self, q: wq.And) -> Matches:
@@ -175,33 +189,32 @@ class Evaluator:
         lists = [self.arrays.term(self.reader, q.fieldname, w) for w in q.words]
         if any(p is None for p in lists):
             return out
-        # Dense masks and sums: cheaper than intersecting sorted lists of thousands.
-        candidates = np.ones(self.n, dtype=bool)
-        scores = np.zeros(self.n)
+        docs = min(lists, key=lambda p: len(p.docs)).docs
         for p in lists:
-            has = np.zeros(self.n, dtype=bool)
-            has[p.docs] = True
-            candidates &= has
-            scores[p.docs] += p.scores
+            docs = docs[_lookup(p.docs, docs)[0]]
+        where = [np.searchsorted(p.docs, docs) for p in lists]
+        scores = np.zeros(len(docs))
+        for p, w in zip(lists, where, strict=True):
+            scores += p.scores[w]
         scores *= q.boost
-        scores[~candidates] = 0.0
         positions = self.arrays.positions
         reader, name, slop = self.reader, q.fieldname, q.slop
 
         def check(doc: int) -> bool:
+            k = int(np.searchsorted(docs, doc))
             per_word = [
-                positions(reader, name, p, int(np.searchsorted(p.docs, doc))) for p in lists
+                positions(reader, name, p, int(w[k])) for p, w in zip(lists, where, strict=True)
             ]
             return _near_in_order(per_word, slop)
 
         if lazy:
-            return Matches(out.mask, out.scores, [Bonus(candidates, scores, check)])
-        for d in np.flatnonzero(candidates):
+            return Matches(out.mask, out.scores, [Bonus(docs, scores, check)] if len(docs) else [])
+        for k, d in enumerate(docs):
             if self._expired():
                 break
             if check(int(d)):
                 out.mask[d] = True
-        out.scores[out.mask] = scores[out.mask]
+                out.scores[d] = scores[k]
         return out
 
     # --- results ---------------------------------------------------------------------------
@@ -215,7 +228,7 @@ class Evaluator:
             return [(self._final(m, int(d)), int(d)) for d in docs[order]]
         bound = m.scores[docs].copy()
         for b in m.bonuses:
-            bound += np.where(b.candidates[docs], b.scores[docs], 0.0)
+            bound += b.bounds(docs)
         if not m.bonuses:
             return [(float(bound[i]), int(docs[i])) for i in _best(bound, docs, limit)[:limit]]
         # Walk down the upper bounds, checking positions, until the k-th exact score beats
@@ -240,8 +253,8 @@ class Evaluator:
     def _final(self, m: Matches, doc: int) -> float:
         score = float(m.scores[doc])
         for b in m.bonuses:
-            if b.candidates[doc] and not self._expired() and b.check(doc):
-                score += float(b.scores[doc])
+            if not self._expired():
+                score = b.add(doc, score)
         return score
 
     def facet(
@@ -267,6 +280,13 @@ class Evaluator:
         if by_count:
             found = found[np.lexsort((found, -counts[found]))]
         return [(names[i], int(counts[i])) for i in found[:limit]], distinct
+
+
+def _lookup(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `docs`: whether `sorted_docs` holds it, and where."""
+    at = np.minimum(np.searchsorted(sorted_docs, docs), max(len(sorted_docs) - 1, 0))
+    found = sorted_docs[at] == docs if len(sorted_docs) else np.zeros(len(docs), dtype=bool)
+    return found, at
 
 
 def _best(values: np.ndarray, docs: np.ndarray, k: int) -> np.ndarray:
