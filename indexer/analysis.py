@@ -118,3 +118,43 @@ def exact_analyzer():
 def stem_terms(text: str) -> list[str]:
     """The stemmed, stopword-free terms of `text`, as the stemmed fields index them."""
     return [stem(w) for w, _, _ in words(text) if w not in STOPWORDS]
+
+
+# The indexer's fast path: the analyzers' output without a Token object per word and filter.
+# It must stay token-for-token identical to the analyzers above (tests compare them), which is
+# why it matches with NLTK's own tokenizer (its `regex` engine) rather than WORD_RE.
+_INDEX_TOKENIZER = RegexpTokenizer(WORD_PATTERN)
+
+
+def index_words(text: str) -> list[str]:
+    """The lowercased words of `text` in order, as both text analyzers tokenize it."""
+    return [w.lower() for w in _INDEX_TOKENIZER.tokenize(text)]
+
+
+def exact_positions(words_: list[str]) -> dict[str, list[int]]:
+    """term -> positions, as `exact_analyzer` indexes the text of `index_words`."""
+    table: dict[str, list[int]] = {}
+    for pos, word in enumerate(words_):
+        if word in table:
+            table[word].append(pos)
+        else:
+            table[word] = [pos]
+    return table
+
+
+def stemmed_positions(words_: list[str]) -> dict[str, list[int]]:
+    """term -> positions, as `stemming_analyzer` indexes the text of `index_words`.
+
+    Whoosh's StopFilter renumbers from the first kept word's own position, not from 0."""
+    table: dict[str, list[int]] = {}
+    pos = -1
+    for i, word in enumerate(words_):
+        if word in STOPWORDS:
+            continue
+        pos = i if pos < 0 else pos + 1
+        term = stem(word)
+        if term in table:
+            table[term].append(pos)
+        else:
+            table[term] = [pos]
+    return table

@@ -20,12 +20,13 @@ from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import CLEAR
 
 from . import generations as gens
 from .clean import REPEAT_MIN_DOCS, clean_bytes, line_keys
 from .document import Document, Skip, doc_id
 from .schema import SCHEMA_VERSION, build_schema, document_fields
+from .writer import BulkWriter
 
 SUPPORTED = (".txt", ".html", ".htm")
 # Below this many files a process pool costs more to start than it saves.
@@ -307,7 +308,7 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
 
     Returns (segment or None, [(source, skip reason or None)]). One byte per document goes to
     `progress_file` so the parent can report progress without a channel to the worker."""
-    writer = SegmentWriter(
+    writer = BulkWriter(
         whoosh_index.open_dir(work), _lk=False, limitmb=WORKER_LIMIT_MB, compound=COMPOUND
     )
     verdicts = []
@@ -399,7 +400,7 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         for source, skip in _index_in_workers(ix, work, jobs, pool, progress):
             record(source, skip)
     else:
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
+        writer = BulkWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
         try:
             for source in plan.to_drop:
                 writer.delete_by_term("id", doc_id(source))
