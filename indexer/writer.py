@@ -20,6 +20,7 @@ import tempfile
 import zlib
 from array import array
 from collections.abc import Iterator
+from itertools import accumulate, pairwise
 from operator import sub
 
 from whoosh import formats
@@ -51,13 +52,13 @@ class _Pool:
     """Postings by field and term, in arrays; spilled to sorted runs of whole terms on disk."""
 
     def __init__(self, tempdir: str, limitmb: float):
-        self.fields: dict[str, dict[bytes, list]] = {}
+        self.fields: dict[str, dict[bytes, tuple]] = {}
         self.size = 0
         self.limit = limitmb * 1024 * 1024
         self._tempdir = tempdir
         self._runs: list = []
 
-    def terms(self, fieldname: str) -> dict[bytes, list]:
+    def terms(self, fieldname: str) -> dict[bytes, tuple]:
         """The field's term -> [ids, weights, values, value lengths] table."""
         table = self.fields.get(fieldname)
         if table is None:
@@ -95,13 +96,13 @@ class _Pool:
         self.size = 0
         self._runs.append(run)
 
-    def _sorted_memory(self) -> Iterator[tuple[tuple[str, bytes], list]]:
+    def _sorted_memory(self) -> Iterator[tuple[tuple[str, bytes], tuple]]:
         for fieldname in sorted(self.fields):
             table = self.fields[fieldname]
             for tbytes in sorted(table):
                 yield (fieldname, tbytes), table[tbytes]
 
-    def _read_run(self, run) -> Iterator[tuple[tuple[str, bytes], list]]:
+    def _read_run(self, run) -> Iterator[tuple[tuple[str, bytes], tuple]]:
         run.seek(0)
         while True:
             # One load per record: a single Unpickler's memo would keep every record alive.
@@ -109,9 +110,9 @@ class _Pool:
                 key, ids, weights, values, sizes = pickle.load(run)
             except EOFError:
                 return
-            yield key, [array("I", ids), array("f", weights), values, array("I", sizes)]
+            yield key, (array("I", ids), array("f", weights), values, array("I", sizes))
 
-    def sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], list]]:
+    def sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], tuple]]:
         """Every (field, term) in order with its postings, runs and memory joined in doc order."""
         if not self._runs:
             yield from self._sorted_memory()
@@ -136,15 +137,16 @@ class _Pool:
         self.fields.clear()
 
 
-def _new_postings() -> list:
-    """[document numbers, weights, encoded values joined, their sizes] of one term.
+def _new_postings() -> tuple:
+    """(document numbers, weights, encoded values joined, their sizes) of one term.
 
     Values are joined, not kept as bytes objects: a fifth of the memory, and each is cut out
-    as a new object when written, as Whoosh's pickles (which share repeated objects) expect."""
-    return [array("I"), array("f"), bytearray(), array("I")]
+    as a new object when written, as Whoosh's pickles (which share repeated objects) expect.
+    A tuple of arrays, which hold no objects, drops out of the garbage collector's scans."""
+    return (array("I"), array("f"), bytearray(), array("I"))
 
 
-def _extend(postings: list, more: list) -> None:
+def _extend(postings: tuple, more: tuple) -> None:
     if more[0][0] <= postings[0][-1]:
         raise RuntimeError("postings out of document order")
     for mine, theirs in zip(postings, more, strict=True):
@@ -234,8 +236,9 @@ class BulkWriter(SegmentWriter):
         """Add one text field's postings; returns its length (the number of terms indexed)."""
         docnum = self.docnum
         encode = field.format.encode
+        singles = _SINGLES
+        cached = len(singles)
         size = 0
-        length = 0
         table_of_doc = self._positions(value, kind, cache)
         for term, positions in table_of_doc.items():
             tbytes = term.encode("utf-8")
@@ -243,20 +246,20 @@ class BulkWriter(SegmentWriter):
             if postings is None:
                 postings = table[tbytes] = _new_postings()
                 size += _TERM_BYTES
-            freq = len(positions)
-            if freq == 1 and positions[0] < len(_SINGLES):
-                vbytes = _SINGLES[positions[0]]
-            else:
-                vbytes = encode(positions)
             ids, weights, values, sizes = postings
             ids.append(docnum)
+            freq = len(positions)
             weights.append(freq * boost)
+            if freq == 1 and positions[0] < cached:
+                vbytes = singles[positions[0]]
+            else:
+                vbytes = encode(positions)
+            n = len(vbytes)
             values += vbytes
-            sizes.append(len(vbytes))
-            size += len(vbytes)
-            length += freq
+            sizes.append(n)
+            size += n
         self.pool.size += size + _POSTING_BYTES * len(table_of_doc)
-        return length if field.scorable else 0
+        return sum(map(len, table_of_doc.values())) if field.scorable else 0
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -286,7 +289,7 @@ class BulkWriter(SegmentWriter):
             fw.finish_field()
 
 
-def _write_term(fw, tbytes: bytes, postings: list, doc_lengths: list[int]) -> None:
+def _write_term(fw, tbytes: bytes, postings: tuple, doc_lengths: list[int]) -> None:
     """Write one term's postings and term info as W3PostingsWriter and W3FieldWriter would.
 
     Their per-posting and per-block method calls cost more than the encoding itself, so each
@@ -322,18 +325,15 @@ def _write_term(fw, tbytes: bytes, postings: list, doc_lengths: list[int]) -> No
             mini_weights = block_weights[0]
         else:
             mini_weights = tuple(block_weights)
-        # add_posting keeps only non-empty values; each becomes its own bytes object.
-        values = []
-        for value_size in sizes[begin:end]:
-            if value_size:
-                values.append(joined[offset : offset + value_size])
-                offset += value_size
+        ends = list(accumulate(sizes[begin:end], initial=offset))
         if fixed is None or fixed < 0:
-            mini_values = tuple(values)
+            # add_posting keeps only non-empty values; each becomes its own bytes object.
+            mini_values = tuple([joined[a:b] for a, b in pairwise(ends) if b > a])
         elif fixed == 0:
             mini_values = None
         else:
-            mini_values = b"".join(values)
+            mini_values = joined[offset : ends[-1]]
+        offset = ends[-1]
         previous = block_ids[:-1]
         previous.insert(0, 0)
         data = (tuple(map(sub, block_ids, previous)), mini_weights, mini_values)
