@@ -34,8 +34,8 @@ SUPPORTED = (".txt", ".html", ".htm")
 POOL_MIN_FILES = 400
 # A full build of at least this many files is indexed by the workers, one segment each.
 PARALLEL_MIN_FILES = 2000
-# Whoosh's posting buffer (its own estimate; the real Python objects take ~3x) before a writer
-# spills a sorted run to disk: each indexing worker's, and the one writer's of other builds.
+# The bulk writer's posting buffer (its estimate of its arrays) before it spills a sorted run
+# to disk: each indexing worker's, and the one writer's of other builds.
 WORKER_LIMIT_MB = 96
 WRITER_LIMIT_MB = 96
 # Segments are written as separate files, not one compound file: Whoosh memory-maps a compound
@@ -109,8 +109,11 @@ def scan_corpus(corpus_dir: Path) -> dict[str, Stat]:
     found: dict[str, Stat] = {}
 
     def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            entries = sorted(entries, key=lambda e: e.name)
+        try:
+            with os.scandir(folder) as entries:
+                entries = sorted(entries, key=lambda e: e.name)
+        except OSError:  # an unreadable folder is skipped, as os.walk does
+            return
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -248,7 +251,7 @@ def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState], i
 
 
 # Keys are counted a slice of the hash space at a time: one Counter of a 190,000-file
-# corpus's ~2 million keys took ~160 MB; a sixteenth of it, a sixteenth of that.
+# corpus's ~2 million keys took ~160 MB, one slice's takes a sixteenth of that.
 _KEY_SLICES = 16
 
 

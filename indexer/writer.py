@@ -59,7 +59,7 @@ class _Pool:
         self._runs: list = []
 
     def terms(self, fieldname: str) -> dict[bytes, tuple]:
-        """The field's term -> [ids, weights, values, value lengths] table."""
+        """The field's term -> postings table (see _new_postings)."""
         table = self.fields.get(fieldname)
         if table is None:
             table = self.fields[fieldname] = {}
@@ -68,6 +68,7 @@ class _Pool:
     def add(self, item: tuple) -> None:
         """One (field, term, docnum, weight, value) posting; Whoosh's merges add these."""
         fieldname, tbytes, docnum, weight, vbytes = item
+        vbytes = vbytes or b""
         table = self.terms(fieldname)
         postings = table.get(tbytes)
         if postings is None:
@@ -76,13 +77,13 @@ class _Pool:
         ids, weights, values, sizes = postings
         ids.append(docnum)
         weights.append(weight)
-        values += vbytes or b""
-        sizes.append(len(vbytes or b""))
-        self.size += _POSTING_BYTES + len(vbytes or b"")
+        values += vbytes
+        sizes.append(len(vbytes))
+        self.size += _POSTING_BYTES + len(vbytes)
         self.check()
 
     def check(self) -> None:
-        """Spill to disk when over the limit (between documents, so runs hold whole docs)."""
+        """Spill the postings in memory to a run on disk when they are over the limit."""
         if self.size > self.limit:
             self._spill()
 
