@@ -107,6 +107,7 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
                 window = min(typical[full], MAX_WINDOW)
                 delay = typical[full] * 3.0 if spare else window * rng.uniform(0.2, 1.2)
                 args = ["--config", str(config), "index", "--quiet", *(["--full"] if full else [])]
+                started = time.monotonic()
                 build = subprocess.Popen(
                     [*seedsearch_command(), *args],
                     stdout=subprocess.DEVNULL,
@@ -123,6 +124,9 @@ def test_builds_killed_at_random_moments_never_hurt_the_live_service(tmp_path):
                 else:
                     assert build.returncode == 0, f"trial {trial}: build failed: {err}"
                     outcomes["finished"] += 1
+                    # The first timing may have met a busy moment: a build that finished
+                    # faster narrows the window, so most of the rest are still killed.
+                    typical[full] = min(typical[full], time.monotonic() - started)
             # After all that, one plain build must just work: no stale lock or tmp folder.
             result = run_cli(config, "index", "--json")
             assert result.returncode == 0, result.stderr
