@@ -66,40 +66,13 @@ class LiveIndex:
         return generation
 
     def searcher(self) -> Searcher:
-        """This thread's searcher on the live generation, weighted as search() ranks."""
+        """This thread's searcher on the live generation (related articles score with WEIGHTING)."""
         generation = self._current()
         local = self._local
         if getattr(local, "name", None) != generation.name:
-            local.searcher = _cache_columns(generation.index.searcher(weighting=WEIGHTING))
+            local.searcher = generation.index.searcher(weighting=WEIGHTING)
             local.name = generation.name
         return local.searcher
 
     def info(self) -> IndexInfo:
         return self._current().info
-
-
-def _cache_columns(searcher: Searcher) -> Searcher:
-    """Keep each segment's column readers (source, year, date) open across searches.
-
-    Whoosh opens a column reader per search for every facet and sort, and opening one reads
-    the column's whole offset table in Python (~5 ms per column and segment at 19,000
-    documents). A segment's columns never change, and the searcher is this thread's own, so
-    the readers are kept with it."""
-    for leaf, _ in searcher.reader().leaf_readers():
-        leaf.column_reader = _cached_column_reader(leaf.column_reader)
-    return searcher
-
-
-def _cached_column_reader(open_reader):
-    cache = {}
-
-    def column_reader(fieldname, column=None, reverse=False, translate=True):
-        if column is not None:
-            return open_reader(fieldname, column, reverse, translate)
-        key = (fieldname, reverse, translate)
-        reader = cache.get(key)
-        if reader is None:
-            reader = cache[key] = open_reader(fieldname, None, reverse, translate)
-        return reader
-
-    return column_reader
