@@ -36,7 +36,9 @@ def page(browser):
 
 def test_search_by_keyboard(page, base_url):
     page.goto(base_url + "/")
-    # The search box has focus on arrival; typing and Enter searches.
+    # The search box has focus on arrival (autofocus may land a moment after the load event,
+    # and keys typed before it are lost); typing and Enter searches.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'q'")
     page.keyboard.type("korea")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search?**")
