@@ -204,11 +204,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+def wait_http(port: int, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stderr.read()}")
+            raise RuntimeError(f"server exited with {proc.returncode}: {log.read_text()}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -483,15 +483,16 @@ class Bench:
             for name, cmd in servers.items():
                 self.log(f"http {name} rep {rep + 1}/{reps} ({seconds:.0f}s, {clients} clients)")
                 port = free_port()
-                proc = subprocess.Popen(
-                    cmd(port),
-                    env=self.env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
+                # A log file, not a pipe: nobody reads a pipe during the load, and a server
+                # logging more than its buffer holds (waitress warns when requests queue)
+                # would block on it.
+                log = self.work / f"server-{name}.log"
+                with log.open("w") as err:
+                    proc = subprocess.Popen(
+                        cmd(port), env=self.env, stdout=subprocess.DEVNULL, stderr=err
+                    )
                 try:
-                    wait_http(port, proc)
+                    wait_http(port, proc, log)
                     load_test(port, self.queries, clients, min(3.0, seconds))  # warm-up
                     runs[name].append(load_test(port, self.queries, clients, seconds))
                     memory[name].append(tree_pss(proc.pid) / MIB)

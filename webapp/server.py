@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import os
 import signal
@@ -53,6 +54,10 @@ def serve(app_factory: Callable, sock: socket.socket, workers: int, **waitress_o
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # The modules imported so far are shared with the workers until written to; a garbage
+    # collection in a worker writes to every object it visits, copying those pages. Frozen
+    # objects are never visited.
+    gc.freeze()
     for _ in range(workers):
         children[_fork(app_factory, sock, waitress_options)] = time.monotonic()
     while children:
