@@ -120,10 +120,6 @@ class IndexArrays:
         b, k1 = WEIGHTING.field_b(fieldname), WEIGHTING.K1
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
-    def positions(self, reader, fieldname: str, postings: TermPostings, i: int) -> list[int]:
-        """Positions of the term in the document of its i-th posting."""
-        return reader.schema[fieldname].format.decode_positions(postings.value(i))
-
     # --- per-document columns --------------------------------------------------------------
 
     def lengths(self, reader, fieldname: str) -> np.ndarray:

@@ -120,18 +120,19 @@ class Evaluator:
             return self._range(q)
         raise TypeError(f"no vectorised evaluation for {type(q).__name__}")
 
-    def _postings(self, q: wq.Term) -> arrays_mod.TermPostings | None:
-        if q.fieldname not in self.reader.schema:
-            return None
-        return self.arrays.term(self.reader, q.fieldname, q.text)
-
     def _term(self, q: wq.Term) -> Matches:
         out = self._empty()
-        postings = self._postings(q)
+        self._add_term(out, q)
+        return out
+
+    def _add_term(self, out: Matches, q: wq.Term) -> None:
+        """Mark the term's documents in `out` and add its boosted scores there."""
+        if q.fieldname not in self.reader.schema:
+            return
+        postings = self.arrays.term(self.reader, q.fieldname, q.text)
         if postings is not None:
             out.mask[postings.docs] = True
-            out.scores[postings.docs] = postings.scores * q.boost
-        return out
+            out.scores[postings.docs] += postings.scores * q.boost
 
     def _or(self, q: wq.Or, optional: bool) -> Matches:
         # Accumulated in place: a word is an Or of four terms, and a dense array per term
@@ -139,10 +140,7 @@ class Evaluator:
         out = self._empty()
         for sub in q.subqueries:
             if isinstance(sub, wq.Term):
-                postings = self._postings(sub)
-                if postings is not None:
-                    out.mask[postings.docs] = True
-                    out.scores[postings.docs] += postings.scores * sub.boost
+                self._add_term(out, sub)
                 continue
             part = self._eval(sub, optional)
             out.mask |= part.mask
@@ -197,14 +195,12 @@ class Evaluator:
         for p, w in zip(lists, where, strict=True):
             scores += p.scores[w]
         scores *= q.boost
-        positions = self.arrays.positions
-        reader, name, slop = self.reader, q.fieldname, q.slop
+        decode = self.reader.schema[q.fieldname].format.decode_positions
+        slop = q.slop
 
         def check(doc: int) -> bool:
             k = int(np.searchsorted(docs, doc))
-            per_word = [
-                positions(reader, name, p, int(w[k])) for p, w in zip(lists, where, strict=True)
-            ]
+            per_word = [decode(p.value(int(w[k]))) for p, w in zip(lists, where, strict=True)]
             return _near_in_order(per_word, slop)
 
         if lazy:
