@@ -17,11 +17,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from metric import PageScore, score_page, summarise  # noqa: E402
+from shared_data import SHARED_DATA  # noqa: E402
 
 from indexer.clean import clean_bytes  # noqa: E402
 from indexer.document import Skip  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "article-extraction-dev"
+DATA = SHARED_DATA / "article-extraction-dev"
 
 
 def load(data: Path) -> tuple[list[str], dict[str, str], dict[str, bytes], dict[str, bytes]]:

@@ -39,8 +39,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import _perf_refs as refs  # noqa: E402
+from shared_data import SHARED_DATA  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "reuters21578"
+DATA = SHARED_DATA / "reuters21578"
 MIB = 1024 * 1024
 
 

@@ -26,11 +26,14 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shared_data import SHARED_DATA  # noqa: E402
 
 from indexer.config import SearchConfig  # noqa: E402
 from indexer.search import SearchRequest, search  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/data/cranfield")
+DEFAULT_DATA = SHARED_DATA / "cranfield"
 DEPTH = 1000
 
 

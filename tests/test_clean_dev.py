@@ -12,13 +12,15 @@ import pytest
 from indexer.clean import clean_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "article-extraction-dev"
 sys.path.insert(0, str(ROOT / "bench"))
 
 from metric import score_page, summarise  # noqa: E402
+from shared_data import SharedDataMissing, require_shared, shared_path  # noqa: E402
 
-if not (DATA / "ground-truth.json").is_file():
-    pytest.skip("article-extraction-dev data not available", allow_module_level=True)
+try:
+    DATA = shared_path("article-extraction-dev")
+except SharedDataMissing as missing:
+    pytest.skip(str(missing), allow_module_level=True)
 
 TRUTH = {
     k: v["articleBody"] for k, v in json.loads((DATA / "ground-truth.json").read_text()).items()
@@ -71,14 +73,10 @@ def test_scorer_reproduces_the_readme_anchor() -> None:
     )
 
 
-REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "reuters21578.jsonl.gz"
-
-
 def test_reuters_stories_keep_their_text() -> None:
-    if not REUTERS.is_file():
-        pytest.skip("reuters21578 data not available")
+    reuters = require_shared("reuters21578", "reuters21578.jsonl.gz")
     stories = []
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
+    with gzip.open(reuters, "rt", encoding="utf-8") as lines:
         for line in lines:
             item = json.loads(line)
             if item["body"].strip():

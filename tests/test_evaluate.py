@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from shared_data import require_shared
 from whoosh import query as wq
 from whoosh import sorting
 
@@ -22,7 +23,6 @@ from indexer.query import And, Compiler, Not, parse
 from indexer.ranking import WEIGHTING
 
 ROOT = Path(__file__).resolve().parents[1]
-CRANFIELD = ROOT.parent / "shared" / "data" / "cranfield" / "docs.jsonl"
 QUERIES = [
     "boundary layer",
     "heat transfer supersonic flow",
@@ -60,7 +60,7 @@ def searcher(tmp_path_factory):
     root = tmp_path_factory.mktemp("evaluate")
     corpus = root / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
-    with CRANFIELD.open(encoding="utf-8") as f:
+    with require_shared("cranfield", "docs.jsonl").open(encoding="utf-8") as f:
         docs = [json.loads(line) for line, _ in zip(f, range(400), strict=False)]
     for n, doc in enumerate(docs):
         (corpus / f"cran-{n:04d}.txt").write_text(f"{doc['title']}\n\n{doc['body']}\n")
