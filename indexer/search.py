@@ -332,7 +332,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         notices.append("The search ran out of time; results are partial.")
     suggestion = None
     if not run.timed_out and time.monotonic() < deadline:
-        suggestion = suggest(evaluator, request.q, node, run.total, filter_q)
+        suggestion = suggest(evaluator, request.q, node, filter_q)
     return respond(parsed, run, relaxed, matcher, suggestion)
 
 

@@ -1,83 +1,182 @@
-"""“Did you mean”: respell words the index has never seen, from the index's own vocabulary."""
+"""“Did you mean”: respell words the index has never seen, from the index's own vocabulary.
+
+Only what helps is suggested: a word is respelled only when the index has never seen it and
+the user typed it as a plain lower-case word (never a name, an acronym, a word with letters
+beyond ASCII, an operator or field syntax), within an edit budget that grows with its length,
+and the respelled query must find documents holding all its words. Measured on Reuters by
+bench/suggest_eval.py; the thresholds and their table are in docs/decisions.md.
+"""
 
 from __future__ import annotations
 
 import re
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
-from .analysis import STOPWORDS
+from .analysis import STOPWORDS, stem
 from .query import Compiler, Node, Word, positive_words
 
-MAX_DISTANCE = 2
+# Edits allowed by word length, as Elasticsearch's "AUTO" fuzziness: none up to 2 letters,
+# one up to 5, two beyond. Edits are optimal string alignment (a swap of two neighbouring
+# letters, "recieve", is one edit), as Damerau-Levenshtein fuzzy queries count them.
+MIN_WORD_CHARS = 3
+LONG_WORD_CHARS = 6
 # Longer "words" are not misspellings (no real word is this long); capping them keeps a
 # pasted 2,000-letter token from costing an edit-distance scan of its own.
 MAX_WORD_CHARS = 32
+# The corrected query must find documents holding all its words (what the typed one shows,
+# if anything, was mostly relaxed to any of them).
+MIN_HITS = 1
+# A respelled known (rare) word must find this many times the documents the typed one does.
+MORE_HITS = 2
+# A word the index knows is respelled only when it is rare and a neighbour is far more common
+# (Lucene's DirectSpellChecker "more popular" mode and its maxQueryFrequency of 1%): real
+# text holds its own typos ("goverment" is in 8 Reuters stories, "government" in 2,105).
+KNOWN_MAX_SHARE = 0.01
+MORE_POPULAR = 20
 _EXACT = ("body_exact", "title_exact")
 
-# (segment id, field) -> the segment's terms. A segment never changes once written, and
-# generations share segments, so the lists outlive searchers; the oldest are dropped.
-_TERMS: dict[tuple[str, str], list[str]] = {}
+# A word as typed that may be respelled: plain lower-case ASCII letters, not part of a longer
+# token, a name ("Lotus" is not "lotus"), a field ("title:") or a prefix ("denucl*").
+_TYPED = re.compile(r"(?<![\w:*.'’-])([a-z]+)(?![\w:*'’]|\.\w)")
+
+# (segment id, field) -> the segment's terms by length. A segment never changes once written,
+# and generations share segments, so the lists outlive searchers; the oldest are dropped.
+_TERMS: dict[tuple[str, str], tuple[dict[int, list[str]], frozenset[str]]] = {}
 _TERMS_MAX = 32
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _segment_terms(leaf, name: str) -> list[str]:
+def _segment_terms(leaf, name: str) -> tuple[dict[int, list[str]], frozenset[str]]:
+    """The segment's terms of `name` by length (a word n edits away differs in length by at
+    most n, so a scan reads a few lengths, not the whole vocabulary), and as a set."""
     segment = leaf.segment()
     key = (segment.segment_id(), name) if segment is not None else (str(id(leaf)), name)
     terms = _TERMS.get(key)
     if terms is None:
-        terms = list(leaf.field_terms(name)) if name in leaf.indexed_field_names() else []
+        by_length: dict[int, list[str]] = {}
+        if name in leaf.indexed_field_names():
+            for term in leaf.field_terms(name):
+                by_length.setdefault(len(term), []).append(term)
+        terms = (by_length, frozenset(t for group in by_length.values() for t in group))
         while len(_TERMS) >= _TERMS_MAX:
             _TERMS.pop(next(iter(_TERMS)), None)
         _TERMS[key] = terms
     return terms
 
 
-def _correction(reader, word: str) -> str | None:
-    """The indexed word fewest edits (at most MAX_DISTANCE) from `word`; of those, the one in
-    most documents.
+def _one_edit(word: str) -> set[str]:
+    """Every string one edit (delete, swap, replace, insert a letter) from `word` (Norvig)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    } - {word}
+
+
+def max_edits(word: str) -> int:
+    """Edits a word of this length may be away from its correction."""
+    if len(word) < MIN_WORD_CHARS:
+        return 0
+    return 1 if len(word) < LONG_WORD_CHARS else 2
+
+
+def _frequency(reader, word: str) -> int:
+    return sum(reader.doc_frequency(name, word) for name in _EXACT)
+
+
+def _candidates(reader, word: str, limit: int) -> dict[str, int]:
+    """Indexed words within `limit` edits of `word`, with their distance.
 
     rapidfuzz computes the distances in C over each segment's vocabulary: ~3 ms for 50,000
     words, where walking Whoosh's Levenshtein automaton in Python took up to 500 ms."""
     found: dict[str, int] = {}
+    if limit == 1:  # a few hundred set lookups beat a scan
+        edits = _one_edit(word)
+        for leaf, _ in reader.leaf_readers():
+            for name in _EXACT:
+                found.update(dict.fromkeys(edits & _segment_terms(leaf, name)[1], 1))
+        return found
     for leaf, _ in reader.leaf_readers():
         for name in _EXACT:
-            terms = _segment_terms(leaf, name)
-            for cand, dist, _ in process.extract_iter(
-                word, terms, scorer=Levenshtein.distance, score_cutoff=MAX_DISTANCE
-            ):
-                if cand != word:
-                    found[cand] = min(dist, found.get(cand, dist))
+            by_length, _ = _segment_terms(leaf, name)
+            for size in range(len(word) - limit, len(word) + limit + 1):
+                for cand, dist, _ in process.extract_iter(
+                    word, by_length.get(size, ()), scorer=OSA.distance, score_cutoff=limit
+                ):
+                    if cand != word:
+                        found[cand] = min(dist, found.get(cand, dist))
+    return found
+
+
+def _correction(reader, word: str, known: int) -> str | None:
+    """The indexed word fewest edits from `word`; of those, the one in most documents.
+
+    A word the index knows (in `known` documents) is a typo only when it is long and one edit
+    from a word MORE_POPULAR times more common with another stem: an inflection ("pursues",
+    "pursue") is no typo, and search already finds it."""
+    if known and len(word) < LONG_WORD_CHARS:
+        return None
+    found = _candidates(reader, word, 1 if known else max_edits(word))
+    found = {c: d for c, d in found.items() if c.isalpha()}
+    if known:
+        base = stem(word)
+        found = {
+            c: d
+            for c, d in found.items()
+            if stem(c) != base and _frequency(reader, c) >= MORE_POPULAR * known
+        }
     if not found:
         return None
     closest = min(found.values())
     return max(
-        (c for c, d in found.items() if d == closest),
-        key=lambda c: (sum(reader.doc_frequency(name, c) for name in _EXACT), c),
+        (c for c, d in found.items() if d == closest), key=lambda c: (_frequency(reader, c), c)
     )
 
 
-def suggest(evaluator, q: str, node: Node | None, total: int, filter_q=None) -> str | None:
-    """A corrected query string when some words are unknown and the correction finds more."""
+def _respellable(word: Word, typed: set[str]) -> bool:
+    return (
+        word.text in typed
+        and word.text not in STOPWORDS
+        and MIN_WORD_CHARS <= len(word.text) <= MAX_WORD_CHARS
+    )
+
+
+def suggest(evaluator, q: str, node: Node | None, filter_q=None) -> str | None:
+    """A corrected query string when some plainly typed words are unknown (or rare, beside a
+    far more common neighbour) and the corrected query finds documents with all its words."""
+    reader = evaluator.reader
+    common = KNOWN_MAX_SHARE * reader.doc_count()
+    typed = {m.group(1) for m in _TYPED.finditer(q)}
     fixes: dict[str, str] = {}
+    known_fixed = False
     for leaf in positive_words(node):
-        if not isinstance(leaf, Word) or leaf.text in STOPWORDS or leaf.text in fixes:
+        if not isinstance(leaf, Word) or leaf.text in fixes or not _respellable(leaf, typed):
             continue
-        # The search itself just loaded these postings: the cache answers.
-        known = any(evaluator.arrays.term(evaluator.reader, n, leaf.text) for n in _EXACT)
-        if not known and leaf.text.isalpha() and len(leaf.text) <= MAX_WORD_CHARS:
-            fix = _correction(evaluator.reader, leaf.text)
-            if fix:
-                fixes[leaf.text] = fix
+        known = _frequency(reader, leaf.text)
+        if known > common:
+            continue
+        fix = _correction(reader, leaf.text, known)
+        if fix:
+            fixes[leaf.text] = fix
+            known_fixed |= known > 0
     if not fixes:
         return None
-    corrected = q
-    for wrong, right in fixes.items():
-        corrected = re.sub(rf"(?i)(?<!\w){re.escape(wrong)}(?!\w)", right, corrected)
-    words = [Word(fixes.get(w.text, w.text)) for w in positive_words(node) if isinstance(w, Word)]
-    compiler = Compiler(evaluator.reader, 1)
-    check = wq.And([compiler.compile(w) for w in words if w.text not in STOPWORDS])
-    found = evaluator.count(check, filter_q)
-    return corrected if found > total or (total == 0 and found) else None
+    words = [w for w in positive_words(node) if isinstance(w, Word) and w.text not in STOPWORDS]
+    compiler = Compiler(reader, 1)
+
+    def with_all(spelling: dict[str, str]) -> int:
+        """Documents holding every word of the query, respelled by `spelling`."""
+        required = [compiler.compile(Word(spelling.get(w.text, w.text), w.field)) for w in words]
+        return evaluator.count(wq.And(required), filter_q)
+
+    # An unknown word can still match through its stem ("importent" finds "import"): the
+    # correction must not find fewer. A respelled known word must find MORE_HITS times more.
+    found = with_all(fixes)
+    if found < MIN_HITS or found < (MORE_HITS if known_fixed else 1) * with_all({}):
+        return None
+    return _TYPED.sub(lambda m: fixes.get(m.group(1), m.group(1)), q)
