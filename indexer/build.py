@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
 from . import generations as gens
-from .clean import REPEAT_MIN_DOCS, clean_bytes, line_keys
+from .clean import REPEAT_MIN_DOCS, clean_bytes, cut_warning, line_keys
 from .document import Document, Skip, doc_id
 from .schema import SCHEMA_VERSION, build_schema, document_fields
 from .writer import BulkWriter
@@ -61,6 +61,8 @@ class BuildReport:
     skipped: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     full: bool = True
+    unchanged: bool = False  # nothing to do: the live generation was kept as it is
+    warnings: dict[str, str] = field(default_factory=dict)  # indexed, but not whole (cut)
 
     def summary(self) -> dict:
         return {
@@ -70,8 +72,10 @@ class BuildReport:
             "updated": self.updated,
             "deleted": self.deleted,
             "skipped": self.skipped,
+            "warnings": self.warnings,
             "seconds": round(self.seconds, 3),
             "full": self.full,
+            "unchanged": self.unchanged,
         }
 
 
@@ -339,7 +343,7 @@ def build_index(
                 pool = None
             plan = _plan(corpus_dir, on_disk, old, pool)
             if live and not plan.to_clean and not plan.to_drop and plan.states.keys() == old.keys():
-                report = BuildReport(live, len(old) - _skipped(old), full=False)
+                report = BuildReport(live, len(old) - _skipped(old), full=False, unchanged=True)
                 report.skipped = {s: st.skip for s, st in sorted(old.items()) if st.skip}
             else:
                 report = _write(corpus_dir, index_dir, live, old, plan, pool, progress)
@@ -358,8 +362,9 @@ def _skipped(states: dict[str, FileState]) -> int:
 def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
     """Clean and index one share of a full build into a segment of its own; runs in a worker.
 
-    Returns (segment or None, [(source, skip reason or None)]). One byte per document goes to
-    `progress_file` so the parent can report progress without a channel to the worker."""
+    Returns (segment or None, [(source, skip reason or None, warning or None)]). One byte per
+    document goes to `progress_file` so the parent can report progress without a channel to
+    the worker."""
     writer = BulkWriter(
         whoosh_index.open_dir(work), _lk=False, limitmb=WORKER_LIMIT_MB, compound=COMPOUND
     )
@@ -370,9 +375,9 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
             source, result = _clean(job)
             if isinstance(result, Document):
                 writer.add_document(**document_fields(result))
-                verdicts.append((source, None))
+                verdicts.append((source, None, cut_warning(result)))
             else:
-                verdicts.append((source, result))
+                verdicts.append((source, result, None))
             os.write(fd, b".")
         if not writer._added:
             writer._close_segment()
@@ -382,7 +387,7 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
         os.close(fd)
 
 
-def _index_in_workers(ix, work: Path, jobs: list, pool, progress) -> list[tuple[str, str | None]]:
+def _index_in_workers(ix, work: Path, jobs: list, pool, progress) -> list[tuple]:
     """A full build on every core: each worker cleans and indexes a contiguous share of the
     files into its own segment (as Whoosh's multisegment MpWriter does, without shipping the
     documents through the parent); the parent then commits the segments as the index."""
@@ -439,7 +444,9 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     report = BuildReport(generation=name, indexed=0, full=live is None)
     states = plan.states
 
-    def record(source: str, skip: str | None) -> None:
+    def record(source: str, skip: str | None, warning: str | None = None) -> None:
+        if warning:
+            report.warnings[source] = warning
         if skip is None:
             was_indexed = source in old and old[source].skip is None
             report.updated += was_indexed
@@ -450,8 +457,8 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     corpus = str(corpus_dir)
     jobs = [(corpus, s, plan.repeated) for s in plan.to_clean]
     if live is None and pool is not None and len(jobs) >= PARALLEL_MIN_FILES:
-        for source, skip in _index_in_workers(ix, work, jobs, pool, progress):
-            record(source, skip)
+        for source, skip, warning in _index_in_workers(ix, work, jobs, pool, progress):
+            record(source, skip, warning)
     else:
         writer = BulkWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
         try:
@@ -460,7 +467,7 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
             for done, (source, result) in enumerate(_parallel_map(_clean, jobs, pool), 1):
                 if isinstance(result, Document):
                     writer.add_document(**document_fields(result))
-                    record(source, None)
+                    record(source, None, cut_warning(result))
                 else:
                     record(source, result)
                 if progress:

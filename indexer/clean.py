@@ -26,6 +26,11 @@ _SENTENCE = re.compile(r"[.!?]$")
 # Pages larger than this are cut (and the cut reported): no article is that long, and the
 # parser's time grows with size.
 MAX_CHARS = 4_000_000
+CUT_REASON = "file too large: cut"
+# The cut goes back to the last paragraph break (else line break, else space) this near the
+# limit, so the kept text never ends in half a sentence ("... said The").
+_CUT_WINDOW = 100_000
+_BREAKS = ("\n\n", "\n", " ")
 CLEANER_ERROR = "cleaner error"
 
 
@@ -35,6 +40,23 @@ def is_html(text: str, source: str) -> bool:
     if source.lower().endswith(_HTML_NAMES):
         return _HTML_TAGS.search(text, 0, 65536) is not None or "<" in head
     return bool(_HTML_SNIFF.match(head)) or len(_HTML_TAGS.findall(head)) >= 10
+
+
+def _cut(text: str) -> int:
+    """Where to cut a too-large text: the last break before MAX_CHARS (see _CUT_WINDOW)."""
+    for brk in _BREAKS:
+        at = text.rfind(brk, MAX_CHARS - _CUT_WINDOW, MAX_CHARS)
+        if at > 0:
+            return at
+    return MAX_CHARS
+
+
+def cut_warning(doc: Document) -> str | None:
+    """The warning for a document cut at MAX_CHARS, or None."""
+    for removed in doc.removed:
+        if removed.reason == CUT_REASON:
+            return f"larger than {MAX_CHARS:,} characters, so cut: {removed.text}"
+    return None
 
 
 def _text_blocks(text: str) -> list[Block]:
@@ -57,8 +79,9 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
     text = decode(data)
     cut = None
     if len(text) > MAX_CHARS:
-        cut = Removed(f"[last {len(text) - MAX_CHARS} characters]", "file too large: cut")
-        text = text[:MAX_CHARS]
+        at = _cut(text)
+        cut = Removed(f"the last {len(text) - at:,} characters dropped", CUT_REASON)
+        text = text[:at]
     if is_html(text, source):
         page = parse_html(text)
         result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=page.date)
@@ -113,4 +136,4 @@ def line_keys(data: bytes, source: str) -> set[str]:
     return keys
 
 
-__all__ = ["REPEAT_MIN_DOCS", "clean_bytes", "clean_file", "line_keys"]
+__all__ = ["REPEAT_MIN_DOCS", "clean_bytes", "clean_file", "cut_warning", "line_keys"]

@@ -18,8 +18,16 @@ from .config import Config, ConfigError, load_config
 from .document import Skip
 from .live import IndexMissing, LiveIndex
 from .search import BadRequest, parse_request, search
+from .serialize import response_json
 
 MARK_RE = re.compile(r"</?mark>")
+# `index --check` names this many files of each kind, then counts the rest.
+CHECK_NAMES = 20
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 result', '2 results'; `many` for irregular plurals ('process', 'processes')."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 class Progress:
@@ -56,6 +64,7 @@ def _config(ctx: click.Context) -> Config:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="seedsearch", prog_name="seedsearch")
 @click.option(
     "--config",
     "config_path",
@@ -89,28 +98,14 @@ def index(ctx, corpus, index_dir, full, check, rollback, quiet, as_json):
     try:
         if rollback:
             with gens.build_lock(config.index_dir):
+                was = gens.read_pointer(config.index_dir)
                 name = gens.rollback(config.index_dir)
-            _emit(as_json, quiet, {"rolled_back_to": name}, f"rolled back to {name}")
+            text = f"switched back to {name} (from {was}; --rollback again switches to {was})"
+            _emit(as_json, quiet, {"rolled_back_to": name, "rolled_back_from": was}, text)
             return
         if check:
             report = check_index(config.corpus_dir, config.index_dir)
-            summary = {"ok": report.ok, **asdict(report)}
-            text = (
-                f"index matches corpus ({report.index_count} documents)"
-                if report.ok
-                else "index written by an older seedsearch; run 'seedsearch index' to rebuild"
-                if report.outdated
-                else "index differs from corpus: "
-                + ", ".join(
-                    [f"{len(v)} {k}" for k in ("missing", "stale", "extra") if (v := summary[k])]
-                    # Counts alone can differ too (a generation whose manifest is not its own).
-                    or [
-                        f"it holds {report.index_count} documents, its manifest lists "
-                        f"{report.manifest_count}"
-                    ]
-                )
-            )
-            _emit(as_json, quiet and report.ok, summary, text)
+            _emit(as_json, quiet and report.ok, {"ok": report.ok, **asdict(report)}, _check(report))
             if not report.ok:
                 ctx.exit(1)
             return
@@ -120,13 +115,45 @@ def index(ctx, corpus, index_dir, full, check, rollback, quiet, as_json):
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot build the index: {exc}") from None
-    lines = [
-        f"{report.indexed} documents indexed in {report.seconds:.2f}s "
-        f"({report.added} added, {report.updated} updated, {report.deleted} deleted"
-        f"{', full rebuild' if report.full else ''}) -> {report.generation}"
-    ]
+    if report.unchanged:
+        head = f"nothing changed: {plural(report.indexed, 'document')}, index untouched"
+    else:
+        head = (
+            f"{plural(report.indexed, 'document')} indexed in {report.seconds:.2f}s "
+            f"({report.added} added, {report.updated} updated, {report.deleted} deleted"
+            f"{', full rebuild' if report.full else ''}) -> {report.generation}"
+        )
+    lines = [head]
+    lines += [f"warning: {source}: {text}" for source, text in report.warnings.items()]
     lines += [f"skipped {source}: {reason}" for source, reason in report.skipped.items()]
     _emit(as_json, quiet, report.summary(), "\n".join(lines))
+
+
+def _names(files: list[str]) -> str:
+    """The first CHECK_NAMES file names, then how many more."""
+    shown = ", ".join(files[:CHECK_NAMES])
+    rest = len(files) - CHECK_NAMES
+    return shown + (f", and {rest:,} more" if rest > 0 else "")
+
+
+def _check(report) -> str:
+    """What `index --check` prints: a verdict, then the files of each kind of mismatch."""
+    if report.ok:
+        return f"index matches corpus ({plural(report.index_count, 'document')})"
+    if report.outdated:
+        return "index written by an older seedsearch; run 'seedsearch index' to rebuild"
+    kinds = {k: getattr(report, k) for k in ("missing", "stale", "extra")}
+    if not any(kinds.values()):
+        # Counts alone can differ too (a generation whose manifest is not its own).
+        return (
+            f"index differs from corpus: it holds {plural(report.index_count, 'document')}, "
+            f"its manifest lists {report.manifest_count}"
+        )
+    lines = [
+        "index differs from corpus: " + ", ".join(f"{len(v)} {k}" for k, v in kinds.items() if v)
+    ]
+    lines += [f"{kind}: {_names(files)}" for kind, files in kinds.items() if files]
+    return "\n".join(lines)
 
 
 def _emit(as_json: bool, quiet: bool, data: dict, text: str) -> None:
@@ -141,7 +168,7 @@ def _emit(as_json: bool, quiet: bool, data: dict, text: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
 def clean(path: Path, as_json: bool):
     """Print the cleaned article of one .txt or .html file."""
-    from .clean import clean_bytes
+    from .clean import clean_bytes, cut_warning
 
     try:
         doc = clean_bytes(path.read_bytes(), path.name)
@@ -149,6 +176,8 @@ def clean(path: Path, as_json: bool):
         raise click.ClickException(f"{path}: skipped: {exc}") from None
     except OSError as exc:
         raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
+    if warning := cut_warning(doc):
+        click.echo(f"warning: {path}: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(asdict(doc), indent=2, ensure_ascii=False))
         return
@@ -181,7 +210,7 @@ def search_command(ctx, query, index_dir, limit, page, date_from, date_to, sourc
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps(asdict(response), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(response_json(response), indent=2, ensure_ascii=False))
         return
     _print_results(response, sys.stdout.isatty())
 
@@ -194,7 +223,7 @@ def _print_results(response, color: bool) -> None:
     first = (response.page - 1) * response.per_page + 1
     shown = len(response.results)
     click.echo(
-        f"{response.total} results ({response.took_ms:.0f} ms)"
+        f"{plural(response.total, 'result')} ({response.took_ms:.0f} ms)"
         + (f", showing {first}-{first + shown - 1}" if shown else "")
     )
     bold = {"<mark>": "\033[1m", "</mark>": "\033[0m"} if color else {}

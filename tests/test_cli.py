@@ -69,7 +69,7 @@ def test_index_json_summary_and_check_mismatch(runner, corpus, tmp_path):
     assert runner.invoke(cli, [*index, "--check"]).exit_code == 0
 
     rollback = runner.invoke(cli, [*index, "--rollback"])
-    assert rollback.exit_code == 0 and "rolled back" in rollback.output
+    assert rollback.exit_code == 0 and "switched back to" in rollback.output
     assert runner.invoke(cli, [*index, "--check"]).exit_code == 1
 
 

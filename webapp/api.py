@@ -6,47 +6,14 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.search import SearchResponse, get_document, parse_request, search
+from indexer.search import get_document, parse_request, search
+from indexer.serialize import response_json
 
 from .openapi import spec
 from .pages import DOC_ID
 from .state import limits, live_index
 
 bp = Blueprint("api", __name__)
-
-# Facets the API always lists, even when a search has no values for them.
-FACETS = ("source", "year")
-
-
-def response_json(response: SearchResponse) -> dict:
-    """The documented JSON shape of one search (see openapi.py)."""
-    facets = {name: [] for name in FACETS}
-    for name, values in response.facets.items():
-        facets[name] = [{"value": value, "count": count} for value, count in values]
-    return {
-        "query": response.query,
-        "parsed": response.parsed,
-        "total": response.total,
-        "page": response.page,
-        "per_page": response.per_page,
-        "took_ms": round(response.took_ms, 2),
-        "relaxed": response.relaxed,
-        "notices": list(response.notices),
-        "suggestion": response.suggestion,
-        "facets": facets,
-        "facet_values": {name: response.facet_values.get(name, 0) for name in FACETS},
-        "results": [
-            {
-                "id": hit.id,
-                "title": hit.title,
-                "date": hit.date,
-                "source": hit.source,
-                "score": hit.score,
-                "snippet": hit.snippet,
-            }
-            for hit in response.results
-        ],
-    }
 
 
 @bp.get("/api/search")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from indexer.build import BuildError, build_index
-from indexer.cli import cli, main
+from indexer.cli import cli, main, plural
 from indexer.config import Config
 from indexer.generations import IndexBusy, read_pointer
 
@@ -36,7 +36,9 @@ def serve(
     index_dir: Path | None,
     workers: int | None,
 ):
-    """Serve the search page and JSON API (building the index first if there is none)."""
+    """Serve the search page and JSON API.
+
+    Builds the index first if there is none."""
     config: Config = ctx.find_object(Config).with_paths(index_dir=index_dir)
     host = host or config.server.host
     port = config.server.port if port is None else port
@@ -46,7 +48,7 @@ def serve(
             report = build_index(config.corpus_dir, config.index_dir)
         except (BuildError, IndexBusy, OSError) as exc:
             raise click.ClickException(f"cannot build the index: {exc}") from None
-        click.echo(f"indexed {report.indexed} documents", err=True)
+        click.echo(f"indexed {plural(report.indexed, 'document')}", err=True)
     try:
         sock = server.listen(host, port)
     except (OSError, ValueError, OverflowError) as exc:
@@ -55,7 +57,11 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     bound_host, bound_port = sock.getsockname()[:2]
     workers = workers or config.server.workers
-    click.echo(f"{workers} worker processes, {config.server.threads} threads each", err=True)
+    click.echo(
+        f"{plural(workers, 'worker process', 'worker processes')}, "
+        f"{plural(config.server.threads, 'thread')} each",
+        err=True,
+    )
     click.echo(f"serving on http://{bound_host}:{bound_port}/", err=True)
     try:
         server.serve(
