@@ -63,21 +63,55 @@ def find_config_file(start: Path | None = None) -> Path | None:
     return None
 
 
-def _section(cls, raw: dict, name: str):
-    values = raw.get(name, {})
-    if not isinstance(values, dict):
-        raise ConfigError(f"[{name}] must be a table")
-    known = {f.name: f for f in fields(cls)}
-    unknown = set(values) - set(known)
-    if unknown:
-        raise ConfigError(f"unknown key(s) in [{name}]: {', '.join(sorted(unknown))}")
-    for key, value in values.items():
-        expected = type(getattr(cls(), key))
-        if type(value) is not expected:
-            raise ConfigError(f"[{name}] {key} must be {expected.__name__}, got {value!r}")
-        if expected is int and value <= 0 and key != "port":
-            raise ConfigError(f"[{name}] {key} must be positive, got {value}")
-    return cls(**values)
+# Whole-number settings outside [1, unbounded) and their allowed (low, high) range.
+RANGES = {("server", "port"): (0, 65535)}
+# The sections a config file may hold, and the keys each takes (with their types).
+_PATH_KEYS = {"dir": str}
+
+
+def _keys(cls) -> dict[str, type]:
+    return {f.name: type(getattr(cls(), f.name)) for f in fields(cls)}
+
+
+SECTIONS = {
+    "corpus": _PATH_KEYS,
+    "index": _PATH_KEYS,
+    "server": _keys(ServerConfig),
+    "search": _keys(SearchConfig),
+}
+
+
+def _check_value(section: str, key: str, value, expected: type) -> None:
+    """One line naming the key when a value has the wrong type or is out of range."""
+    if type(value) is not expected:  # bool is an int subclass: `port = true` is no port
+        raise ConfigError(
+            f"[{section}] {key} must be {'a whole number' if expected is int else 'a string'}, "
+            f"got {value!r}"
+        )
+    if expected is int:
+        low, high = RANGES.get((section, key), (1, None))
+        if value < low or (high is not None and value > high):
+            if high is None:
+                raise ConfigError(f"[{section}] {key} must be positive, got {value}")
+            raise ConfigError(f"[{section}] {key} must be between {low} and {high}, got {value}")
+
+
+def _validate(raw: dict) -> None:
+    """Every section and key known, every value of its type and in range; else ConfigError."""
+    for section, values in raw.items():
+        if section not in SECTIONS:
+            raise ConfigError(
+                f"unknown section [{section}] (known: {', '.join(f'[{s}]' for s in SECTIONS)})"
+            )
+        if not isinstance(values, dict):
+            raise ConfigError(f"{section} must be a table ([{section}] with keys), got {values!r}")
+        known = SECTIONS[section]
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(
+                    f"unknown key [{section}] {key} (known: {', '.join(sorted(known))})"
+                )
+            _check_value(section, key, value, known[key])
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
@@ -93,15 +127,14 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         raise ConfigError(f"config file not found: {file}") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config file {file}: {exc}") from None
+    _validate(raw)
     base = file.parent
     corpus = raw.get("corpus", {}).get("dir", "seeds")
     index = raw.get("index", {}).get("dir", "var/index")
-    if not isinstance(corpus, str) or not isinstance(index, str):
-        raise ConfigError("[corpus] dir and [index] dir must be strings")
     return Config(
         corpus_dir=(base / corpus).resolve(),
         index_dir=(base / index).resolve(),
-        server=_section(ServerConfig, raw, "server"),
-        search=_section(SearchConfig, raw, "search"),
+        server=ServerConfig(**raw.get("server", {})),
+        search=SearchConfig(**raw.get("search", {})),
         source=file,
     )

@@ -29,6 +29,9 @@ SORTS = ("relevance", "newest")
 # thousands; the response lists the top ones and says how many there are in all.
 FACET_VALUES = 20
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A page number as people type it: ASCII digits, maybe a minus sign (which the range check
+# then answers: "page must be 1 or more"). int() would also take "1_0", "+2" and "٣".
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 class BadRequest(ValueError):
@@ -83,8 +86,7 @@ def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
     if raw is None or str(raw).strip() == "":
         return default
     text = str(raw).strip()
-    # int() also takes "1_0", "+2" and non-ASCII digits; a page number is plain digits.
-    if not (text.isascii() and text.isdigit()):
+    if not _WHOLE.fullmatch(text):
         raise BadRequest(f"bad_{name}", f"{name} must be a whole number, got {raw!r}")
     return int(text)
 
@@ -123,6 +125,11 @@ def parse_request(params: Mapping[str, str], limits: SearchConfig) -> SearchRequ
         )
     date_from = _date_param(params, "date_from" if "date_from" in params else "from")
     date_to = _date_param(params, "date_to" if "date_to" in params else "to")
+    if date_from and date_to and date_from > date_to:
+        raise BadRequest(
+            "bad_date_range",
+            f"from ({date_from}) is later than to ({date_to}): no date is in that range",
+        )
     sort = str(params.get("sort") or "relevance").strip()
     if sort not in SORTS:
         raise BadRequest("bad_sort", f"sort must be one of {', '.join(SORTS)}")

@@ -38,11 +38,11 @@ def test_the_nearest_parent_config_is_found(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[search]\nmax_terms = 'many'\n", "must be int"),
+        ("[search]\nmax_terms = 'many'\n", r"\[search\] max_terms must be a whole number"),
         ("[search]\nbogus = 1\n", "unknown key"),
         ("[server]\nthreads = -2\n", "must be positive"),
         ("search = 3\n", "must be a table"),
-        ("[corpus]\ndir = 5\n", "must be strings"),
+        ("[corpus]\ndir = 5\n", r"\[corpus\] dir must be a string"),
     ],
 )
 def test_bad_values_are_rejected_with_the_key_named(tmp_path, text, message):
