@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -64,3 +65,48 @@ def summarise(scores: list[PageScore]) -> Summary:
     r = sum(rec) / len(rec) if rec else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return Summary(f1, p, r, sum(s.out_empty for s in scores), len(scores))
+
+
+# WCXB (wcxb-dev README): bags of \w+ tokens, per-page P/R/F1, plain means over pages.
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class BagScore:
+    """One page's word-bag precision, recall and F1."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+def bag_score(output: str, truth: str) -> BagScore:
+    """WCXB's per-page score, with its edge cases (empty output scores 0; empty truth 1 or 0)."""
+    out = Counter(_WORDS.findall((output or "").lower()))
+    gold = Counter(_WORDS.findall((truth or "").lower()))
+    if not gold:
+        return BagScore(1.0, 1.0, 1.0) if not out else BagScore(0.0, 0.0, 0.0)
+    if not out:
+        return BagScore(0.0, 0.0, 0.0)
+    overlap = sum((out & gold).values())
+    p, r = overlap / sum(out.values()), overlap / sum(gold.values())
+    return BagScore(p, r, 2 * p * r / (p + r) if overlap else 0.0)
+
+
+def _title_tokens(text: str) -> Counter[str]:
+    return Counter(_WORDS.findall(unicodedata.normalize("NFKC", text or "").casefold()))
+
+
+def title_right(output: str | None, truth: str) -> bool:
+    """Right when the token F1 of the two titles (NFKC, casefold, \\w+) is at least 0.9."""
+    out, gold = _title_tokens(output or ""), _title_tokens(truth)
+    overlap = sum((out & gold).values())
+    if not overlap:
+        return False
+    p, r = overlap / sum(out.values()), overlap / sum(gold.values())
+    return 2 * p * r / (p + r) >= 0.9
+
+
+def date_right(output: str | None, truth: str) -> bool:
+    """Right when the output's date names the same calendar day as the full truth date."""
+    return bool(output) and output[:10] == truth[:10]
