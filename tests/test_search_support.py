@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from seed_index import seed_searcher
 
-from indexer.build import build_index
 from indexer.config import SearchConfig
-from indexer.live import LiveIndex
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SCRIPT_PAGE = """Zorblax <script>alert(1)</script> summit
 
 The zorblax committee met on Tuesday to discuss <script>alert(2)</script> budgets & "quotes".
@@ -29,12 +24,6 @@ LIMITS = SearchConfig()
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    root = tmp_path_factory.mktemp("search")
-    corpus = root / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    (corpus / "zz_script.txt").write_text(SCRIPT_PAGE, encoding="utf-8")
-    (corpus / "zz_title_only.txt").write_text(TITLE_ONLY_PAGE, encoding="utf-8")
-    build_index(corpus, root / "index", full=True)
-    s = LiveIndex(root / "index").searcher()
-    yield s
-    s.close()
+    pages = {"zz_script.txt": SCRIPT_PAGE, "zz_title_only.txt": TITLE_ONLY_PAGE}
+    with seed_searcher(tmp_path_factory.mktemp("search"), pages) as s:
+        yield s

@@ -6,18 +6,13 @@ The index holds the real seeds plus one real news page whose words ("trump", "so
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from seed_index import seed_searcher
 
 from indexer import suggest as suggest_module
-from indexer.build import build_index
 from indexer.config import SearchConfig
-from indexer.live import LiveIndex
 from indexer.search import SearchRequest, search
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NEIGHBOUR_PAGE = """Markets weigh Trump trade talk
 
 Some time ago Trump said the joint venture would report a loss, and the status quo held.
@@ -29,14 +24,9 @@ LIMITS = SearchConfig()
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    root = tmp_path_factory.mktemp("suggest")
-    corpus = root / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    (corpus / "zz_neighbours.txt").write_text(NEIGHBOUR_PAGE, encoding="utf-8")
-    build_index(corpus, root / "index")
-    s = LiveIndex(root / "index").searcher()
-    yield s
-    s.close()
+    pages = {"zz_neighbours.txt": NEIGHBOUR_PAGE}
+    with seed_searcher(tmp_path_factory.mktemp("suggest"), pages) as s:
+        yield s
 
 
 def suggestion(searcher, q: str) -> str | None:
