@@ -1,0 +1,201 @@
+"""The results page's timeline: the month facet laid out as a server-rendered SVG bar chart.
+
+Only geometry and labels are computed here; templates/_timeline.html draws them. There is no
+script and no inline style (the Content-Security-Policy allows neither): colours come from
+style.css, sizes from SVG attributes. The chart is drawn at its natural size and scrolls
+sideways in a narrow window instead of shrinking its labels out of legibility.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import request
+
+from .pages import search_url
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# A month's column: wide enough for "Sep" and a count above its bar while the chart fits a
+# desktop results column; with more months the columns narrow down to MIN_SLOT, then scroll.
+SLOT, MIN_SLOT, FIT = 28, 10, 840
+BAR_MAX = 96  # px, the busiest month's bar
+TOP = 16  # room for the count above the tallest bar
+AXIS = 34  # month abbreviations, then years, below the bars
+PAD = 6
+# This many empty months in a row are drawn as one break in the axis. Year labels keep
+# apart by about their own width (four digits of the 11px font).
+BREAK = 3
+
+
+@dataclass
+class Bar:
+    """One month with matches: its rectangle, its count and where it links."""
+
+    month: str  # YYYY-MM
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    slot_x: float  # the whole column is the link's target, however short the bar
+    slot_width: float
+    href: str
+    label: str  # "October 2023: 2 results", the link's accessible name and tooltip
+    current: bool  # the search is already limited to this month
+
+    @property
+    def short(self) -> str:
+        """The count as drawn above the bar: 1,234 as 1.2k, so it fits its column."""
+        return _short(self.count)
+
+
+@dataclass
+class Tick:
+    """A label under the axis: a month abbreviation or a year."""
+
+    x: float
+    y: float
+    text: str
+    kind: str = "month"  # or "year", or "break" (empty months left out)
+    anchor: str = "middle"  # SVG text-anchor
+
+
+@dataclass
+class Chart:
+    """Everything the template needs to draw the timeline."""
+
+    width: int
+    height: int
+    baseline: int
+    counts: bool  # whether columns are wide enough for a count above each bar
+    caption: str
+    bars: list[Bar] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
+
+
+def _index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _month(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_range(month: str) -> tuple[str, str]:
+    """The first and last day of a YYYY-MM month, as the from/to of a search."""
+    year, number = int(month[:4]), int(month[5:7])
+    last = calendar.monthrange(year, number)[1]
+    return f"{month}-01", f"{month}-{last:02d}"
+
+
+def month_name(month: str) -> str:
+    return f"{MONTHS[int(month[5:7]) - 1]} {int(month[:4])}"
+
+
+def _short(count: int) -> str:
+    return f"{count / 1000:.1f}k".replace(".0k", "k") if count >= 1000 else str(count)
+
+
+def _results(count: int) -> str:
+    return f"{count:,} result{'' if count == 1 else 's'}"
+
+
+def _slots(months: list[str]) -> list[str | None]:
+    """The chart's columns, oldest first: every month from the first to the last, except
+    that a run of BREAK or more empty months is one break column (None), so two bursts of
+    coverage years apart stay side by side instead of a screen apart."""
+    slots: list[str | None] = [months[0]]
+    for before, month in zip(months, months[1:], strict=False):
+        empty = _index(month) - _index(before) - 1
+        if empty >= BREAK:
+            slots.append(None)
+        else:
+            slots += [_month(_index(before) + k) for k in range(1, empty + 1)]
+        slots.append(month)
+    return slots
+
+
+def layout(
+    months: list[tuple[str, int]],
+    total: int,
+    link: Callable[[str, str], str],
+    current: tuple[str | None, str | None] = (None, None),
+) -> Chart | None:
+    """The chart of `months` ([("2023-10", 2), ...], oldest first) among `total` matches;
+    `link(first_day, last_day)` is a bar's URL. None when no match has a date."""
+    if not months:
+        return None
+    counts = dict(months)
+    slots = _slots([m for m, _ in months])
+    slot = max(MIN_SLOT, min(SLOT, FIT // len(slots)))
+    wide = slot >= 24
+    baseline = TOP + BAR_MAX
+    peak = max(counts.values())
+    dated = sum(counts.values())
+    caption = f"{_results(dated)} by month, {month_name(months[0][0])} to "
+    caption += month_name(months[-1][0])
+    if dated < total:
+        caption += f" ({_results(total - dated)} without a date not shown)"
+    chart = Chart(PAD * 2 + slot * len(slots), baseline + AXIS, baseline, wide, caption + ".")
+    year = None  # of the last year label drawn
+    for i, month in enumerate(slots):
+        x = PAD + i * slot
+        if month is None:
+            chart.ticks.append(Tick(x + slot / 2, baseline + 14, "…", "break"))
+            continue
+        if month in counts:
+            chart.bars.append(_bar(month, counts[month], peak, x, slot, baseline, link, current))
+        if wide:
+            chart.ticks.append(Tick(x + slot / 2, baseline + 14, MONTHS[int(month[5:7]) - 1][:3]))
+        last_x = max((t.x for t in chart.ticks if t.kind == "year"), default=-100)
+        if month[:4] != year and x - last_x >= (26 if wide else 30):
+            year = month[:4]
+            where = (x + slot / 2, baseline + 28, "middle") if wide else (x, baseline + 14, "start")
+            chart.ticks.append(Tick(where[0], where[1], year, "year", where[2]))
+    return chart
+
+
+def _bar(month, count, peak, x, slot, baseline, link, current) -> Bar:
+    """Column `x` of width `slot`: a bar as tall as `count` is to the busiest month's."""
+    first_day, last_day = month_range(month)
+    height = max(2, round(count / peak * BAR_MAX))
+    gap = max(1, slot // 7)
+    label = f"{month_name(month)}: {_results(count)}"
+    return Bar(
+        month,
+        count,
+        x + gap,
+        baseline - height,
+        slot - 2 * gap,
+        height,
+        x,
+        slot,
+        link(first_day, last_day),
+        label,
+        current == (first_day, last_day),
+    )
+
+
+def chart_for(response) -> Chart | None:
+    """The timeline of a search response on the results page, bars linking to their month."""
+
+    def link(first_day: str, last_day: str) -> str:
+        return search_url(**{"from": first_day, "to": last_day})
+
+    current = (request.args.get("from"), request.args.get("to"))
+    return layout(response.facets.get("month", []), response.total, link, current)
