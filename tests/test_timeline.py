@@ -12,7 +12,11 @@ from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from dated_corpus import make_dated_corpus
 
+from indexer.build import build_index
+from indexer.config import Config
+from webapp import create_app
 from webapp.timeline import layout, month_range
 
 # Shared fixtures (app, client, the real index) live in tests/webfixtures.py.
@@ -194,3 +198,43 @@ def test_layout_marks_the_current_month_and_needs_dates():
     chart = layout([("2024-02", 3)], 3, _link, current=("2024-02-01", "2024-02-29"))
     assert chart.bars[0].current and chart.bars[0].label == "February 2024: 3 results"
     assert layout([], 5, _link) is None
+
+
+# --- a corpus whose coverage spans years (tests/dated_corpus.py) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory):
+    """(client, {file: date}) over the seeds plus dated articles from 2015 to 2024."""
+    root = tmp_path_factory.mktemp("dated")
+    dates = make_dated_corpus(root / "corpus")
+    build_index(root / "corpus", root / "index", full=True)
+    app = create_app(Config(corpus_dir=root / "corpus", index_dir=root / "index"), TESTING=True)
+    return app.test_client(), dates
+
+
+def test_month_facet_over_years_matches_the_files_dates(dated, client):
+    dated_client, dates = dated
+    seeds = months_of(client, q="korea")  # the seeds' own dated Korea articles
+    expected = Counter(day[:7] for day in dates.values()) + seeds
+    body = api(dated_client, q="korea", per_page=1)
+    assert [(f["value"], f["count"]) for f in body["facets"]["month"]] == sorted(expected.items())
+    assert body["total"] == len(dates) + api(client, q="korea")["total"]
+
+
+def test_chart_over_years_breaks_long_gaps_and_every_bar_finds_its_month(dated):
+    dated_client, _ = dated
+    facet = api(dated_client, q="korea")["facets"]["month"]
+    svg = svg_of(dated_client.get("/search?q=korea").get_data(as_text=True))
+    found = bars(svg)
+    assert len(found) == len(facet) > 40
+    # 2015 -> 2018, 2019 -> 2021 and 2021 -> 2022 are breaks; shorter quiet spells are not.
+    breaks = [t for t in svg.iter(f"{SVG}text") if "break" in t.get("class")]
+    assert len(breaks) == 3
+    years = [t.text for t in svg.iter(f"{SVG}text") if "year" in t.get("class")]
+    assert years == ["2015", "2018", "2019", "2021", "2022", "2023", "2024"]
+    for (href, label, _), f in zip(found, facet, strict=True):
+        query = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+        followed = api(dated_client, **query)
+        assert followed["total"] == f["count"], label
+        assert {h["date"][:7] for h in followed["results"]} == {f["value"]}

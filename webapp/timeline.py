@@ -32,10 +32,12 @@ MONTHS = [
 ]
 # A month's column: wide enough for "Sep" and a count above its bar while the chart fits a
 # desktop results column; with more months the columns narrow down to MIN_SLOT, then scroll.
-SLOT, MIN_SLOT, FIT = 28, 10, 840
+SLOT, MIN_SLOT, FIT = 28, 10, 800
+LABELLED = 20  # columns this wide carry their month's name and count (10px text)
 BAR_MAX = 96  # px, the busiest month's bar
 TOP = 16  # room for the count above the tallest bar
-AXIS = 34  # month abbreviations, then years, below the bars
+ROW = 14  # a row of labels under the axis: month names, then years
+YEAR_GAP = 34  # px from one year label to the next: a bold "2024" and a space
 PAD = 6
 # This many empty months in a row are drawn as one break in the axis. Year labels keep
 # apart by about their own width (four digits of the 11px font).
@@ -86,6 +88,7 @@ class Chart:
     caption: str
     bars: list[Bar] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
+    axis: list[tuple[float, float]] = field(default_factory=list)  # segments, gaps at breaks
 
 
 def _index(month: str) -> int:
@@ -143,30 +146,35 @@ def layout(
     counts = dict(months)
     slots = _slots([m for m, _ in months])
     slot = max(MIN_SLOT, min(SLOT, FIT // len(slots)))
-    wide = slot >= 24
+    wide = slot >= LABELLED
     baseline = TOP + BAR_MAX
-    peak = max(counts.values())
     dated = sum(counts.values())
     caption = f"{_results(dated)} by month, {month_name(months[0][0])} to "
     caption += month_name(months[-1][0])
     if dated < total:
         caption += f" ({_results(total - dated)} without a date not shown)"
-    chart = Chart(PAD * 2 + slot * len(slots), baseline + AXIS, baseline, wide, caption + ".")
-    year = None  # of the last year label drawn
+    height = baseline + ROW * (2 if wide else 1) + 6
+    chart = Chart(PAD * 2 + slot * len(slots), height, baseline, wide, caption + ".")
+    peak = max(counts.values())
+    year, axis_from = None, 0.0  # the last year labelled; where the axis segment began
     for i, month in enumerate(slots):
         x = PAD + i * slot
-        if month is None:
-            chart.ticks.append(Tick(x + slot / 2, baseline + 14, "…", "break"))
+        if month is None:  # a break in the axis, marked on it
+            chart.axis.append((axis_from, x))
+            axis_from = x + slot
+            chart.ticks.append(Tick(x + slot / 2, baseline + 4, "…", "break"))
             continue
         if month in counts:
             chart.bars.append(_bar(month, counts[month], peak, x, slot, baseline, link, current))
         if wide:
-            chart.ticks.append(Tick(x + slot / 2, baseline + 14, MONTHS[int(month[5:7]) - 1][:3]))
+            name = MONTHS[int(month[5:7]) - 1][:3]
+            chart.ticks.append(Tick(x + slot / 2, baseline + ROW, name))
         last_x = max((t.x for t in chart.ticks if t.kind == "year"), default=-100)
-        if month[:4] != year and x - last_x >= (26 if wide else 30):
+        if month[:4] != year and x - last_x >= YEAR_GAP:
             year = month[:4]
-            where = (x + slot / 2, baseline + 28, "middle") if wide else (x, baseline + 14, "start")
-            chart.ticks.append(Tick(where[0], where[1], year, "year", where[2]))
+            row = baseline + ROW * (2 if wide else 1)
+            chart.ticks.append(Tick(x, row, year, "year", "start"))
+    chart.axis.append((axis_from, chart.width))
     return chart
 
 
