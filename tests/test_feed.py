@@ -103,6 +103,15 @@ def test_feed_takes_the_search_filters(client):
     assert feed(client, q="korea").feed.id != feed(client, q="korea", to="2022-12-31").feed.id
 
 
+def test_polling_an_unchanged_feed_is_not_modified(client):
+    first = client.get("/search.atom?q=korea")
+    etag = first.headers["ETag"]
+    again = client.get("/search.atom?q=korea", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/search.atom?q=china", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+
+
 def test_a_search_with_no_results_is_an_empty_feed(client):
     parsed = feed(client, q="qqqzzzxxx")
     assert parsed.entries == [] and parsed.feed.updated
@@ -182,6 +191,7 @@ def test_hostile_documents_make_a_well_formed_feed(hostile_client):
     # XML syntax in a title comes back as the same text.
     assert any("]]> <![CDATA[ &amp; &#0; &bogus;" in t for t in titles)
     assert any('café "\'><x a="b' in t for t in titles)
+    assert "Quokka <b>bold</b> & name" in titles  # the page with markup in its file name
     # Characters XML cannot carry are dropped, the rest of the text kept.
     [control] = [e for e in parsed.entries if "control" in e.title]
     text = control.title + control.summary

@@ -113,4 +113,7 @@ def atom():
     response = search(index.searcher(), search_request, limits())
     built_at = index.info().built_at
     indexed = rfc3339(built_at) if built_at else rfc3339(datetime.now(UTC).isoformat())
-    return Response(feed_xml(response, feed_params(), indexed), mimetype=MIMETYPE)
+    feed = Response(feed_xml(response, feed_params(), indexed), mimetype=MIMETYPE)
+    # Readers poll: the same feed (same index, same search) answers 304 Not Modified.
+    feed.add_etag()
+    return feed.make_conditional(request)
