@@ -115,6 +115,7 @@ def test_polling_an_unchanged_feed_is_not_modified(client):
 def test_a_search_with_no_results_is_an_empty_feed(client):
     parsed = feed(client, q="qqqzzzxxx")
     assert parsed.entries == [] and parsed.feed.updated
+    assert parsed.feed.subtitle == "No matches yet."
 
 
 @pytest.mark.parametrize(

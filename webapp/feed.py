@@ -77,8 +77,8 @@ def feed_xml(response, params: dict[str, str], indexed: str) -> bytes:
     feed = ET.Element("feed", xmlns=ATOM)
     _add(feed, "id", f"{TAG}search?{urlencode(sorted(params.items()))}")
     _add(feed, "title", f"{response.query} · seedsearch", type="text")
-    shown = len(response.results)
-    subtitle = f"The {shown} newest of {response.total:,} matching articles."
+    shown, total = len(response.results), response.total
+    subtitle = f"The {shown} newest of {total:,} matching articles." if shown else "No matches yet."
     _add(feed, "subtitle", subtitle, type="text")
     updated = max(
         (rfc3339(hit.date) if hit.date else indexed for hit in response.results), default=indexed

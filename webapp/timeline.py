@@ -37,11 +37,9 @@ LABELLED = 20  # columns this wide carry their month's name and count (10px text
 BAR_MAX = 96  # px, the busiest month's bar
 TOP = 16  # room for the count above the tallest bar
 ROW = 14  # a row of labels under the axis: month names, then years
-YEAR_GAP = 34  # px from one year label to the next: a bold "2024" and a space
+YEAR_GAP = 34  # px from one year label to the next: a bold 11px "2024" and a space
 PAD = 6
-# This many empty months in a row are drawn as one break in the axis. Year labels keep
-# apart by about their own width (four digits of the 11px font).
-BREAK = 3
+BREAK = 3  # this many empty months in a row are drawn as one break in the axis
 
 
 @dataclass
@@ -156,7 +154,8 @@ def layout(
     height = baseline + ROW * (2 if wide else 1) + 6
     chart = Chart(PAD * 2 + slot * len(slots), height, baseline, wide, caption + ".")
     peak = max(counts.values())
-    year, axis_from = None, 0.0  # the last year labelled; where the axis segment began
+    year, year_x = None, -YEAR_GAP  # the last year labelled, and where
+    axis_from = 0.0  # where the current axis segment began
     for i, month in enumerate(slots):
         x = PAD + i * slot
         if month is None:  # a break in the axis, marked on it
@@ -169,9 +168,8 @@ def layout(
         if wide:
             name = MONTHS[int(month[5:7]) - 1][:3]
             chart.ticks.append(Tick(x + slot / 2, baseline + ROW, name))
-        last_x = max((t.x for t in chart.ticks if t.kind == "year"), default=-100)
-        if month[:4] != year and x - last_x >= YEAR_GAP:
-            year = month[:4]
+        if month[:4] != year and x - year_x >= YEAR_GAP:
+            year, year_x = month[:4], x
             row = baseline + ROW * (2 if wide else 1)
             chart.ticks.append(Tick(x, row, year, "year", "start"))
     chart.axis.append((axis_from, chart.width))
