@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from webfixtures import EVIL_NAME, MUST_REFUSE, SEEDS
 
 from indexer.build import build_index
@@ -259,3 +261,32 @@ def test_feed_is_described_in_the_openapi_document(client):
     assert "application/atom+xml" in operation["responses"]["200"]["content"]
     search = spec["paths"]["/api/search"]["get"]["parameters"]
     assert operation["parameters"] == search
+
+
+# --- any query at all -----------------------------------------------------------------------
+
+# Any text a URL can carry (no lone surrogates), biased toward words the index knows and
+# characters XML treats specially or forbids.
+QUERY_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(blacklist_categories=("Cs",)),
+        st.sampled_from(list("<>&'\"]\x00\x01\x0b\x1b\ufffe\uffff\u202e")),
+    ),
+    max_size=60,
+)
+QUERIES = st.one_of(
+    QUERY_TEXT, st.tuples(st.sampled_from(["korea", "china", "zorblax"]), QUERY_TEXT).map(" ".join)
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(q=QUERIES)
+def test_any_query_gives_a_well_formed_feed_or_a_clear_400(client, q):
+    response = client.get("/search.atom", query_string={"q": q})
+    if not q.strip():
+        assert response.status_code == 400
+        return
+    assert response.status_code == 200
+    parsed = feedparser.parse(response.data)
+    assert not parsed.bozo, (q, parsed.get("bozo_exception"))
