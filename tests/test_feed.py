@@ -138,6 +138,13 @@ def test_bad_parameters_are_a_clear_400(client, params):
     assert html.unescape(message.group(1)) == api(client, **params)["error"]["message"]
 
 
+def test_no_index_yet_is_a_503_page_not_a_traceback(tmp_path):
+    app = create_app(Config(corpus_dir=tmp_path, index_dir=tmp_path / "index"), TESTING=True)
+    response = app.test_client().get("/search.atom?q=korea")
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert response.headers["Retry-After"] and "no search index" in response.get_data(as_text=True)
+
+
 def test_hostile_page_is_escaped_and_parses(client):
     response = client.get("/search.atom?q=zorblax")
     raw = response.get_data(as_text=True)
