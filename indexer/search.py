@@ -16,6 +16,7 @@ from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
 from .document import Document
 from .evaluate import Evaluator
+from .months import month_facet
 from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe, parse
 from .schema import stored_document
 from .suggest import suggest
@@ -231,6 +232,7 @@ def _run(evaluator: Evaluator, q, request, filter_q, limit) -> _Run:
     facets = {
         "source": evaluator.facet(matches, "source", FACET_VALUES, by_count=True),
         "year": evaluator.facet(matches, "year", FACET_VALUES, by_count=False),
+        "month": month_facet(evaluator, matches),
     }
     return _Run(ranked, int(matches.mask.sum()), facets, evaluator.timed_out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .search import SearchResponse
 
 # Facets the JSON always lists, even when a search has no values for them.
-FACETS = ("source", "year")
+FACETS = ("source", "year", "month")
 
 
 def response_json(response: SearchResponse) -> dict:

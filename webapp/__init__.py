@@ -7,7 +7,7 @@ from flask import Flask
 from indexer.config import Config, load_config
 from indexer.live import LiveIndex
 
-from . import api, errors, pages, security
+from . import api, errors, feed, pages, security, timeline
 
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
@@ -30,6 +30,8 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feed.bp)
+    app.add_template_global(timeline.chart_for, "timeline_chart")
     security.init_app(app)
     errors.init_app(app)
     return app

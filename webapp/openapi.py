@@ -41,6 +41,11 @@ def _or_blank(schema: dict) -> dict:
 
 
 ERROR = _json(_ref("Error"), "The error, with a machine-readable code.")
+# The feed is for feed readers: its errors are the error page, for whoever opens the link.
+ERROR_PAGE = {
+    "description": "An HTML page saying what is wrong.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 SCHEMAS = {
     "Error": {
@@ -108,20 +113,26 @@ SCHEMAS = {
             },
             "facets": {
                 "type": "object",
-                "required": ["source", "year"],
+                "required": ["source", "year", "month"],
                 "properties": {
                     "source": {"type": "array", "items": _ref("FacetValue")},
                     "year": {"type": "array", "items": _ref("FacetValue")},
+                    "month": {
+                        "type": "array",
+                        "description": "Every month (YYYY-MM) with matches, oldest first.",
+                        "items": _ref("FacetValue"),
+                    },
                 },
             },
             "facet_values": {
                 "type": "object",
                 "description": "How many distinct values each facet has among all matches "
                 "(facets lists the top 20).",
-                "required": ["source", "year"],
+                "required": ["source", "year", "month"],
                 "properties": {
                     "source": {"type": "integer", "minimum": 0},
                     "year": {"type": "integer", "minimum": 0},
+                    "month": {"type": "integer", "minimum": 0},
                 },
             },
             "results": {"type": "array", "items": _ref("Hit")},
@@ -161,9 +172,30 @@ SCHEMAS = {
 }
 
 
+def _feed(parameters: list[dict]) -> dict:
+    """/search.atom: the search's own parameters, answered as a feed."""
+    return {
+        "get": {
+            "operationId": "searchFeed",
+            "summary": "A search as an Atom 1.0 feed, newest articles first",
+            "description": "The parameters of /api/search; sort is ignored (a feed is newest "
+            "first). Entry ids are tag: URIs that stay the same across re-indexing.",
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": "The feed.",
+                    "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                },
+                "400": ERROR_PAGE,
+                "503": ERROR_PAGE,
+            },
+        }
+    }
+
+
 def spec(search: SearchConfig) -> dict:
     """The API description for a server running with these search limits."""
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "seedsearch",
@@ -249,3 +281,6 @@ def spec(search: SearchConfig) -> dict:
         },
         "components": {"schemas": SCHEMAS},
     }
+    paths = document["paths"]
+    paths["/search.atom"] = _feed(paths["/api/search"]["get"]["parameters"])
+    return document
