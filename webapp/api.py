@@ -40,5 +40,9 @@ def openapi():
 def healthz():
     info = backend().info()
     return jsonify(
-        status="ok", documents=info.doc_count, built_at=info.built_at, generation=info.generation
+        status="ok",
+        backend=backend().kind,
+        documents=info.doc_count,
+        built_at=info.built_at,
+        generation=info.generation,
     )
