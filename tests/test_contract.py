@@ -242,7 +242,7 @@ def test_hostile_document_text_is_escaped_in_snippets(built):
         "OR AND NOT",
         "a" * 3000,
         " ".join(f"word{i}" for i in range(200)),
-        "\"korea\" -\"\" source: title:(",
+        '"korea" -"" source: title:(',
         "ünïcödé 한국 中国",
     ],
 )

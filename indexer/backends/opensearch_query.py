@@ -21,6 +21,7 @@ from ..query import (
     PROXIMITY_SLOP,
     PROXIMITY_WEIGHT,
     TITLE_WEIGHT,
+    And,
     Node,
     Not,
     Or,
@@ -28,6 +29,7 @@ from ..query import (
     Prefix,
     Source,
     Word,
+    positive_words,
 )
 from ..search import FACET_VALUES, Hit, SearchRequest, _Run
 from ..suggest import respell
@@ -264,7 +266,7 @@ class OpenSearchEngine:
             }
             if mode == "feedback":
                 q = self._expand(q, len(concepts), filters)
-        return self._run(q, request, filters, limit)
+        return self._run(q, request, filters, limit, concepts)
 
     def _expand(self, q: dict, n_query_terms: int, filters: list[dict]) -> dict:
         """`q` re-ranked by its relevance-model words, as feedback.expand does for Whoosh."""
@@ -284,7 +286,27 @@ class OpenSearchEngine:
         ]
         return {"bool": {"must": [q], "should": extra}} if extra else q
 
-    def _run(self, q: dict, request: SearchRequest, filters: list[dict], limit: int) -> _Run:
+    def _frequencies(self, concepts) -> dict:
+        """An aggregation over the whole index counting the documents of each query word in
+        the exact fields, and the index's size: what the long-query trimming and did-you-mean
+        would otherwise ask in a round trip per word."""
+        words = {w.text for w in positive_words(_group(concepts)) if isinstance(w, Word)}
+        wanted = {
+            f"{name}|{w}": {"term": {FIELDS[name]: w}}
+            for w in words
+            for name in ("body_exact", "title_exact")
+            if (name, w) not in self.reader._df
+        }
+        aggs = {"words": {"filters": {"filters": wanted}}} if wanted else {}
+        return {"global": {}, "aggs": aggs}
+
+    def _remember(self, counts: dict) -> None:
+        self.reader._count = counts["doc_count"]
+        for key, bucket in counts.get("words", {}).get("buckets", {}).items():
+            name, word = key.split("|", 1)
+            self.reader._df[(name, word)] = bucket["doc_count"]
+
+    def _run(self, q: dict, request: SearchRequest, filters, limit: int, concepts) -> _Run:
         first = limit - request.per_page
         body = {
             "query": {"bool": {"must": [q], "filter": filters}},
@@ -310,6 +332,7 @@ class OpenSearchEngine:
                         "order": {"_key": "desc"},
                     }
                 },
+                "index": self._frequencies(concepts),
             },
         }
         if request.sort == "newest":
@@ -320,6 +343,7 @@ class OpenSearchEngine:
         # answer() slices the page out of the top `limit`: the pages before are placeholders.
         ranked = [(0.0, None)] * first + [(hit["_score"] or 0.0, hit["_source"]) for hit in hits]
         aggs = answer.get("aggregations", {})
+        self._remember(aggs["index"])
         sources = [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]]
         years = [(b["key_as_string"], b["doc_count"]) for b in aggs["year"]["buckets"]]
         facets = {
@@ -371,6 +395,10 @@ class OpenSearchEngine:
                     if cand != word and dist <= limit:
                         found[cand] = min(dist, found.get(cand, dist))
         return found
+
+
+def _group(concepts) -> Node | None:
+    return And(tuple(concepts)) if concepts else None
 
 
 def _filters(request: SearchRequest) -> list[dict]:
