@@ -54,12 +54,22 @@ def make_config(kind: str, work: Path, request) -> Config:
         pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
         url = request.getfixturevalue("opensearch_url")
         opensearch = OpenSearchConfig(url=url, index=f"contract-{uuid.uuid4().hex[:10]}")
+        request.addfinalizer(lambda: drop_indices(url, opensearch.index))
     return Config(
         corpus_dir=work / "corpus",
         index_dir=work / "index",
         backend=BackendConfig(kind),
         opensearch=opensearch,
     )
+
+
+def drop_indices(url: str, alias: str) -> None:
+    """Delete every generation a test made: the node is shared by the whole run."""
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch([url])
+    for name in client.indices.get(index=f"{alias}-g*"):
+        client.indices.delete(index=name)
 
 
 @pytest.fixture(scope="module", params=KINDS)
