@@ -166,25 +166,31 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--quick", action="store_true", help="first page only: nDCG@10 and P@10")
     ap.add_argument("--index", type=Path, help="keep (and reuse) the product index here")
-    ap.add_argument("--backend", choices=("whoosh", "opensearch"), default="whoosh")
+    ap.add_argument(
+        "--backend",
+        action="append",
+        choices=("whoosh", "opensearch"),
+        help="the product's backend (repeat for both, side by side; default whoosh)",
+    )
     ap.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     args = ap.parse_args()
     docs, queries, qrels = load(args.data)
     limits = SearchConfig()
     depth = 10 if args.quick else DEPTH
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        workdir = args.index or Path(tmp)
-        config = Config(
-            workdir / "corpus",
-            workdir / "index",
-            backend=BackendConfig(args.backend),
-            opensearch=OpenSearchConfig(args.opensearch_url, f"relevance-{args.data.name}"),
-        )
-        backend, names = build_product_index(docs, workdir, config)
-        runs = product_runs(backend, names, queries, limits, depth)
-        rows.append((f"seedsearch {args.backend} default", runs, time.perf_counter() - started))
+    for kind in args.backend or ["whoosh"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            workdir = (args.index / kind) if args.index else Path(tmp)
+            config = Config(
+                workdir / "corpus",
+                workdir / "index",
+                backend=BackendConfig(kind),
+                opensearch=OpenSearchConfig(args.opensearch_url, f"relevance-{args.data.name}"),
+            )
+            backend, names = build_product_index(docs, workdir, config)
+            runs = product_runs(backend, names, queries, limits, depth)
+            rows.append((f"seedsearch {kind} default", runs, time.perf_counter() - started))
     started = time.perf_counter()
     rows.append(("SQLite FTS5 bm25 porter, OR", fts5_runs(docs, queries), 0.0))
     rows[-1] = (*rows[-1][:2], time.perf_counter() - started)
