@@ -32,6 +32,8 @@ except ImportError:  # the optional extra is not installed
     OpenSearch = None
 
 log = logging.getLogger(__name__)
+# opensearch-py logs every request at INFO: a line per search in the server's log.
+logging.getLogger("opensearch").setLevel(logging.WARNING)
 USER_VAR = "SEEDSEARCH_OPENSEARCH_USER"
 PASSWORD_VAR = "SEEDSEARCH_OPENSEARCH_PASSWORD"
 # Seconds a call may take beyond the search time budget before the cluster counts as down.
