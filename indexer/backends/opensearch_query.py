@@ -41,9 +41,6 @@ FIELDS = {
     "body_exact": "text.exact",
     "title_exact": "title.exact",
 }
-# Lucene's BM25 leaves out BM25's constant (k1 + 1) factor; feedback weighs articles by
-# exp(score), so scores are put back on Whoosh's scale first.
-SCORE_SCALE = 1.2 + 1
 # Stored fields a result needs.
 SOURCE_FIELDS = ["id", "title", "date", "source", "text"]
 MATCH_ALL = {"match_all": {}}
@@ -53,6 +50,17 @@ _TERM = re.compile(r"(?:^|\s|\()\+?([\w.]+\.exact):(\S+?)(?:\^[\d.]+)?(?=\s|\)|$
 
 def _weight(name: str) -> float:
     return TITLE_WEIGHT if name.startswith("title") else 1.0
+
+
+def _scored_if(name: str, words, check: dict, boost: float) -> dict:
+    """Documents passing `check` (a phrase, words near each other), scored as the sum of the
+    words' own scores times `boost`: how the Whoosh backend scores phrases (evaluate.py), where
+    Lucene's phrase scoring would discount sloppy matches and weigh the phrase as one term.
+    Lucene counts the stopwords a phrase skips as gaps, Whoosh does not: the proximity check
+    allows PROXIMITY_SLOP gaps, which holds Whoosh's PROXIMITY_SLOP - 1 words between and
+    a stopword."""
+    scored = [{"match": {name: {"query": w, "boost": boost}}} for w in words]
+    return {"bool": {"filter": [check], "must": scored}}
 
 
 def _should(clauses: list[dict]) -> dict:
@@ -112,13 +120,10 @@ class Compiler:
         return ["title.exact"] if fieldname == "title" else ["text.exact", "title.exact"]
 
     def phrase(self, node: Phrase) -> dict:
+        text = " ".join(node.words)
         return _should(
             [
-                {
-                    "match_phrase": {
-                        name: {"query": " ".join(node.words), "boost": _weight(name) * 1.5}
-                    }
-                }
+                _scored_if(name, node.words, {"match_phrase": {name: text}}, _weight(name) * 1.5)
                 for name in self._exact_names(node.field)
             ]
         )
@@ -164,15 +169,22 @@ class Compiler:
             (a, b) for a, b in zip(plain, plain[1:], strict=False) if a and b and stem(a) != stem(b)
         )
         return [
-            {
-                "match_phrase": {
-                    name: {
-                        "query": f"{a} {b}",
-                        "slop": PROXIMITY_SLOP,
-                        "boost": PROXIMITY_WEIGHT * _weight(name),
+            _scored_if(
+                name,
+                (a, b),
+                {
+                    "intervals": {
+                        name: {
+                            "match": {
+                                "query": f"{a} {b}",
+                                "ordered": True,
+                                "max_gaps": PROXIMITY_SLOP,
+                            }
+                        }
                     }
-                }
-            }
+                },
+                PROXIMITY_WEIGHT * _weight(name),
+            )
             for a, b in pairs
             for name in ("text", "title")
         ]
@@ -279,7 +291,9 @@ class OpenSearchEngine:
         top = []
         for hit in answer["hits"]["hits"]:
             self.reader.stored[hit["_id"]] = hit["_source"]
-            top.append((hit["_score"] * SCORE_SCALE, hit["_id"]))
+            # Feedback weighs articles by exp(score): Lucene's BM25 scores are on Whoosh's
+            # scale already (both leave out BM25's constant k1 + 1 factor).
+            top.append((hit["_score"], hit["_id"]))
         extra = [
             {"term": {FIELDS[name]: {"value": term, "boost": boost}}}
             for name, term, boost in feedback.expansion_terms(self.reader, top, n_query_terms)
