@@ -32,6 +32,8 @@ from ..query import (
     positive_words,
 )
 from ..search import FACET_VALUES, Hit, SearchRequest, _Run
+from ..suggest import MAX_WORD_CHARS as MAX_CHARS
+from ..suggest import MIN_WORD_CHARS as MIN_CHARS
 from ..suggest import respell
 
 # Whoosh field names (what the policy and feedback speak) -> this mapping's fields.
@@ -223,6 +225,7 @@ class OpenSearchEngine:
         self.deadline = deadline
         self.reader = Reader(self)
         self.compiler = Compiler(self, limits.max_prefix_terms)
+        self.options: dict[str, list[str]] = {}  # word -> its term-suggester candidates
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -349,6 +352,9 @@ class OpenSearchEngine:
                 "index": self._frequencies(concepts),
             },
         }
+        typed = [w for w in _typed_words(concepts) if w not in self.options]
+        if typed:
+            body["suggest"] = _suggesters(typed)
         if request.sort == "newest":
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
             body["track_scores"] = True
@@ -358,6 +364,8 @@ class OpenSearchEngine:
         ranked = [(0.0, None)] * first + [(hit["_score"] or 0.0, hit["_source"]) for hit in hits]
         aggs = answer.get("aggregations", {})
         self._remember(aggs["index"])
+        if typed:
+            self._remember_options(typed, answer.get("suggest", {}))
         sources = [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]]
         years = [(b["key_as_string"], b["doc_count"]) for b in aggs["year"]["buckets"]]
         facets = {
@@ -381,34 +389,64 @@ class OpenSearchEngine:
 
     def _candidates(self, reader, word: str, limit: int) -> dict[str, int]:
         """Indexed words within `limit` edits of `word` (OpenSearch's term suggester finds
-        them; the distance is counted as the Whoosh backend counts it)."""
-        body = {
-            "suggest": {
-                name: {
-                    "text": word,
-                    "term": {
-                        "field": name,
-                        "max_edits": max(1, min(limit, 2)),
-                        "suggest_mode": "always",
-                        "string_distance": "damerau_levenshtein",
-                        "size": SUGGEST_OPTIONS,
-                        "prefix_length": 0,
-                        "min_word_length": 2,
-                    },
-                }
-                for name in ("text.exact", "title.exact")
-            }
-        }
-        answer = self.client.search(index=self.index, body={"size": 0, **body})
+        them, on the main search when it could; the distance is counted as on Whoosh)."""
+        if word not in self.options:
+            answer = self.client.search(
+                index=self.index, body={"size": 0, "suggest": _suggesters([word])}
+            )
+            self._remember_options([word], answer.get("suggest", {}))
         found: dict[str, int] = {}
-        for entries in answer.get("suggest", {}).values():
-            for entry in entries:
-                for option in entry.get("options", []):
-                    cand = option["text"]
-                    dist = OSA.distance(word, cand)
-                    if cand != word and dist <= limit:
-                        found[cand] = min(dist, found.get(cand, dist))
+        for cand in self.options.get(word, ()):
+            dist = OSA.distance(word, cand)
+            if cand != word and dist <= limit:
+                found[cand] = min(dist, found.get(cand, dist))
         return found
+
+    def _remember_options(self, words, suggest: dict) -> None:
+        """Each word's candidates, and their document counts in both exact fields (a field
+        whose list was not cut at SUGGEST_OPTIONS lacks a candidate because it has none)."""
+        for word in words:
+            options: dict[str, dict[str, int]] = {}
+            for name in ("body_exact", "title_exact"):
+                entries = suggest.get(f"{name}|{word}", [])
+                listed = [o for entry in entries for o in entry.get("options", [])]
+                for option in listed:
+                    options.setdefault(option["text"], {})[name] = option["freq"]
+                if len(listed) < SUGGEST_OPTIONS:
+                    for counts in options.values():
+                        counts.setdefault(name, 0)
+            for cand, counts in options.items():
+                for name, freq in counts.items():
+                    self.reader._df.setdefault((name, cand), freq)
+            self.options[word] = list(options)
+
+
+def _typed_words(concepts) -> list[str]:
+    """The query words did-you-mean may respell (suggest.respell decides which it does)."""
+    words = {w.text for w in positive_words(_group(concepts)) if isinstance(w, Word)}
+    return sorted(
+        w for w in words if w.isalpha() and w not in STOPWORDS and MIN_CHARS <= len(w) <= MAX_CHARS
+    )
+
+
+def _suggesters(words) -> dict:
+    """Term suggesters for `words` in both exact fields, up to two edits."""
+    return {
+        f"{name}|{word}": {
+            "text": word,
+            "term": {
+                "field": FIELDS[name],
+                "max_edits": 2,
+                "suggest_mode": "always",
+                "string_distance": "damerau_levenshtein",
+                "size": SUGGEST_OPTIONS,
+                "prefix_length": 0,
+                "min_word_length": 2,
+            },
+        }
+        for word in words
+        for name in ("body_exact", "title_exact")
+    }
 
 
 def _group(concepts) -> Node | None:
