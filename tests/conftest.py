@@ -1,4 +1,5 @@
-"""Shared fixtures: the real seed corpus, and an index of it built once per session."""
+"""Shared fixtures: the real seed corpus, an index of it, and a real OpenSearch node, each once
+per session where they are shared."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from opensearch_node import require_node, start_node
 
 from indexer.build import build_index
 
@@ -39,3 +41,15 @@ def seed_index(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("seed-index")
     build_index(SEEDS, index_dir)
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def opensearch_url(tmp_path_factory) -> str:
+    """The URL of one real OpenSearch node, started once per run (tools/opensearch-node/run).
+
+    Skips where Java or Maven is missing, unless SEEDSEARCH_REQUIRE_OPENSEARCH=1. The node is
+    shared: each test uses index names of its own and deletes them."""
+    require_node()
+    node = start_node(tmp_path_factory.mktemp("opensearch-node"))
+    yield node.url
+    node.stop()

@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request, url_for
 
-from indexer.search import Hit, parse_request, search
+from indexer.search import Hit, parse_request
 
 from .pages import KEPT
-from .state import limits, live_index
+from .state import backend, limits
 
 bp = Blueprint("feed", __name__)
 
@@ -109,9 +109,8 @@ def feed_url() -> str:
 def atom():
     # parse_request raises BadRequest, which errors.py answers with a 400 page saying why.
     search_request = replace(parse_request(request.args.to_dict(), limits()), sort="newest")
-    index = live_index()
-    response = search(index.searcher(), search_request, limits())
-    built_at = index.info().built_at
+    response = backend().search(search_request, limits())
+    built_at = backend().info().built_at
     indexed = rfc3339(built_at) if built_at else rfc3339(datetime.now(UTC).isoformat())
     feed = Response(feed_xml(response, feed_params(), indexed), mimetype=MIMETYPE)
     # Readers poll: the same feed (same index, same search) answers 304 Not Modified.
