@@ -17,11 +17,12 @@ import re
 # Candidate ends: . ! ? or … (closing quotes and brackets stay with the sentence) before
 # whitespace, or a line break (the cleaner keeps one paragraph per line). The pattern starts
 # with its punctuation or newline character, so the engine skips ahead to those in C.
-_CANDIDATE = re.compile(r"[.!?…\n](?:(?<=[.!?…])[\"'”’)\]»]*\s+|(?<=\n)\n*)")
+_CANDIDATE = re.compile(r"[.!?…\n](?:(?<=[.!?…])([\"'”’)\]»]*)\s+|(?<=\n)\n*)")
 _OPENERS = "\"'“‘([«"
 _WORD = re.compile(r"\S*")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _CLOSERS = ".,;:!?\"'”’)]»"
-_INNER_STOPS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]", re.UNICODE)  # u.s, a.m, e.g, n.y
+_INNER_STOPS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # u.s, a.m, e.g, n.y
 
 # Abbreviations usually followed by more of the same sentence (AP style: months, titles,
 # states; plus common company and reference words), lowercase, without the full stop.
@@ -55,9 +56,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     end = len(text) if end is None else end
     result = []
     for m in _CANDIDATE.finditer(text, start, end):
-        if text[m.start()] != "\n" and not _ends_sentence(text, m.start(), m.end()):
+        stop = m.start()
+        if text[stop] == "\n":
+            _add(text, start, stop, result)
+        elif _ends_sentence(text, stop, m.end()):
+            _add(text, start, m.end(1), result)  # closing quotes stay with the sentence
+        else:
             continue
-        _add(text, start, m.end(), result)  # closing quotes stay, the whitespace goes
         start = m.end()
     _add(text, start, end, result)
     return result
@@ -77,13 +82,15 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     if "\n" in text[stop:after] or after >= len(text):
         return True
     following = _next_word(text, after)
-    if following[:1].islower() or not any(c.isalnum() for c in following):
+    head = following[:1]
+    if not head.isupper() and (head.islower() or not _LETTER_OR_DIGIT.search(following)):
         # No sentence starts in lowercase ('"No finance?" she said', "Sen. Cranston (D-Cal.
         # and", "non-U.S. source") or with bare punctuation ("Korea. .", '." – Milton Glaser').
         return False
     if text[stop] in "!?":
         return True
-    word_start = max(text.rfind(" ", 0, stop), text.rfind("\n", 0, stop)) + 1
+    space = text.rfind(" ", 0, stop)
+    word_start = max(space, text.rfind("\n", space + 1, stop)) + 1
     token = text[word_start:stop].lstrip(_OPENERS)
     if text[stop] == "…" or token.endswith(".."):
         return _starts_sentence(following)  # an ellipsis: Punkt treats it as an abbreviation
@@ -100,7 +107,7 @@ def _next_word(text: str, i: int) -> str:
 
 def _is_abbreviation(token: str) -> bool:
     low = token.lower()
-    return low in ABBREVIATIONS or _INNER_STOPS.fullmatch(low) is not None
+    return low in ABBREVIATIONS or ("." in low and _INNER_STOPS.fullmatch(low) is not None)
 
 
 def _starts_sentence(word: str) -> bool:
