@@ -18,9 +18,10 @@ import re
 # whitespace, or a line break (the cleaner keeps one paragraph per line). The pattern starts
 # with its punctuation or newline character, so the engine skips ahead to those in C.
 _CANDIDATE = re.compile(r"[.!?…\n](?:(?<=[.!?…])([\"'”’)\]»]*)\s+|(?<=\n)\n*)")
-_OPENERS = "\"'“‘([«"
+_OPENERS = "\"'“‘([«<"
 _WORD = re.compile(r"\S*")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_LETTERS = re.compile(r"[^\W\d_]*")
 _CLOSERS = ".,;:!?\"'”’)]»"
 _INNER_STOPS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # u.s, a.m, e.g, n.y
 
@@ -33,7 +34,7 @@ _ABBREVIATIONS = """
     ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
     neb nev okla ore pa tenn tex vt va wash wis wyo
     inc corp co ltd bros cos dept univ assn
-    vs etc approx est no nos vol fig pp ca cf al ave blvd rd mt ft
+    vs etc approx est no nos vol fig pp ch sec ca cf al ave blvd rd mt ft lb lbs oz cal
 """
 ABBREVIATIONS = frozenset(_ABBREVIATIONS.split())
 
@@ -91,7 +92,8 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
         return True
     space = text.rfind(" ", 0, stop)
     word_start = max(space, text.rfind("\n", space + 1, stop)) + 1
-    token = text[word_start:stop].lstrip(_OPENERS)
+    # The last part of a compound: "Japan-U.S." is "U.S.", "(D-Cal." is "Cal.".
+    token = text[word_start:stop].lstrip(_OPENERS).rsplit("-", 1)[-1]
     if text[stop] == "…" or token.endswith(".."):
         return _starts_sentence(following)  # an ellipsis: Punkt treats it as an abbreviation
     if len(token) == 1 and token.isalpha() and token.isupper():
@@ -111,11 +113,12 @@ def _is_abbreviation(token: str) -> bool:
 
 
 def _starts_sentence(word: str) -> bool:
-    """Punkt's test after an abbreviation: the next word is a capitalised frequent starter.
+    """Punkt's test after an abbreviation: the next word is a capitalised frequent starter
+    ("They're" counts as "they").
 
     (Its orthographic test never fires here when the document is the training text: the
     word after an abbreviation counts as capitalised inside a sentence.)"""
-    return word[:1].isupper() and word.rstrip(_CLOSERS).lower() in SENTENCE_STARTERS
+    return word[:1].isupper() and _LETTERS.match(word).group().lower() in SENTENCE_STARTERS
 
 
 def _capital_only_at_starts(text: str, word: str) -> bool:

@@ -140,6 +140,18 @@ def test_reuters_story_keeps_its_quoted_sentence_and_closing_quote(reuters_texts
             ["Acme Inc. and Foo Corp. merged.", "Next line"],
         ),
         ("Talks on Jan. 5 at 10 a.m. Tokyo time.", ["Talks on Jan. 5 at 10 a.m. Tokyo time."]),
+        # From Reuters stories: compounds, bracketed names, starters with an apostrophe.
+        ("with <E.B. Michaels Research> to go.", ["with <E.B. Michaels Research> to go."]),
+        ("the Japan-U.S. Trade axis.", ["the Japan-U.S. Trade axis."]),
+        (
+            "Cranston (D-Cal.) and Evans (R-Wash.) said.",
+            ["Cranston (D-Cal.) and Evans (R-Wash.) said."],
+        ),
+        (
+            'Kidder Peabody and Co. "They\'re committed."',
+            ["Kidder Peabody and Co.", '"They\'re committed."'],
+        ),
+        ("some limits.... It's political.", ["some limits....", "It's political."]),
     ],
 )
 def test_initials_decimals_ellipses_quotes(text, expected):
