@@ -5,9 +5,10 @@ detection", the method behind NLTK's PunktSentenceTokenizer), with its learned p
 replaced by data: abbreviations from AP style (months, titles, states, company words) plus any
 token with inner full stops ("U.S.", "a.m."); frequent sentence starters as a list of English
 function words; and its orthographic context read from the document itself. NLTK's own
-tokenizer costs 300 µs a Reuters story against 25 µs here (bench/sentence_eval.py), and
-snippets split every hit's text at query time: candidates are found by one regex in C, and
-only a full stop after an abbreviation, an initial or an ellipsis needs a second look.
+tokenizer costs 166 µs a Reuters story against 27 µs here (bench/sentence_eval.py), and
+snippets split hit texts at query time: candidates are found by one regex in C, and only a
+full stop after an abbreviation, an initial or an ellipsis needs a second look. Measurements
+and the choices behind the lists: docs/decisions.md, "Sentence boundaries".
 """
 
 from __future__ import annotations
