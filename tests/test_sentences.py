@@ -128,6 +128,7 @@ def test_reuters_story_keeps_its_quoted_sentence_and_closing_quote(reuters_texts
     [
         ("Profit rose 3.5 pct. The bank said so.", ["Profit rose 3.5 pct.", "The bank said so."]),
         ("J. Smith met George W. Bush. He left.", ["J. Smith met George W. Bush.", "He left."]),
+        ("He chose plan B. The plan was the best.", ["He chose plan B.", "The plan was the best."]),
         (
             "It paused... and went on. Then it ended.",
             ["It paused... and went on.", "Then it ended."],
