@@ -9,12 +9,8 @@ from html import escape
 
 from .analysis import STOPWORDS, WORD_RE, stem, words
 from .query import Node, Phrase, Prefix, Word, positive_words
+from .sentences import sentence_spans
 
-# A sentence ends at . ! ? (optionally followed by a closing quote) before whitespace, or at a
-# line break (the cleaner keeps one paragraph per line).
-# The pattern starts with its one punctuation or newline character, so the regex engine
-# skips ahead to those characters in C (a lookbehind first made it 4 times slower).
-_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+|(?<=\n)\n*)")
 MAX_FRAGMENT_CHARS = 320
 OPENING_CHARS = 240
 # Where analysis.WORD_RE's tokens start and end: not inside a longer token ("u.s", "3.5").
@@ -153,25 +149,12 @@ def mark(text: str, spans: list[tuple[int, int, str]], offset: int = 0) -> str:
     return "".join(out)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, whitespace trimmed."""
-    result, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.start() + (text[m.start()] != "\n")  # the sentence keeps its full stop
-        if end > start:
-            result.append((start, end))
-        start = m.end()
-    if start < len(text):
-        result.append((start, len(text.rstrip())))
-    return [(s, e) for s, e in result if e > s]
-
-
 def fragments(text: str, matcher: Matcher, max_fragments: int = 3) -> list[str]:
     """Up to `max_fragments` best-matching sentences, in document order; else the opening."""
     spans = matcher.spans(text)
     if not spans:
         return [opening(text)] if text.strip() else []
-    sents = sentences(text)
+    sents = _sentences_holding(text, spans)
     by_sentence: dict[int, list[tuple[int, int, str]]] = {}
     si = 0
     for span in spans:
@@ -185,13 +168,28 @@ def fragments(text: str, matcher: Matcher, max_fragments: int = 3) -> list[str]:
     return [_fragment(text, sents[i], by_sentence[i]) for i in chosen]
 
 
+def _sentences_holding(text: str, spans) -> list[tuple[int, int]]:
+    """The sentences of each paragraph (line) with a match: splitting only those keeps a
+    snippet's cost independent of the document's length."""
+    sents: list[tuple[int, int]] = []
+    line_end = -1
+    for start, _, _ in spans:
+        if start > line_end:
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end == -1 else line_end
+            sents += sentence_spans(text, text.rfind("\n", 0, start) + 1, line_end)
+    return sents
+
+
 def _fragment(text: str, sentence: tuple[int, int], spans) -> str:
-    """One sentence marked; a very long one is cut to a window around its first match."""
+    """One sentence marked; a very long one is cut at words with "…", from its start when
+    its first match is in the first two thirds of the fragment, else around that match."""
     start, end = sentence
     prefix = suffix = ""
     if end - start > MAX_FRAGMENT_CHARS:
-        first = spans[0][0]
-        lo = max(start, first - MAX_FRAGMENT_CHARS // 3)
+        first, first_end = spans[0][:2]
+        near_start = first_end - start <= MAX_FRAGMENT_CHARS - MAX_FRAGMENT_CHARS // 3
+        lo = start if near_start else first - MAX_FRAGMENT_CHARS // 3
         hi = min(end, lo + MAX_FRAGMENT_CHARS)
         lo = _word_boundary(text, lo, start, forward=True)
         hi = _word_boundary(text, hi, end, forward=False)
@@ -213,7 +211,8 @@ def _word_boundary(text: str, i: int, limit: int, forward: bool) -> int:
 
 def opening(text: str) -> str:
     """The article's first sentences (about OPENING_CHARS), escaped: for title-only matches."""
-    sents = sentences(text)
+    head_end = text.find("\n", MAX_FRAGMENT_CHARS)  # the opening lies in the lines up to here
+    sents = sentence_spans(text, 0, len(text) if head_end == -1 else head_end)
     if not sents:
         return ""
     end = sents[0][1]
