@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import generations as gens
+from ..analysis import words
 from ..backend import BackendUnavailable
 from ..build import BuildError, BuildReport, CheckReport, build_index, compare
 from ..config import Config, SearchConfig
@@ -110,6 +111,9 @@ class OpenSearchBackend:
         _validate(request, limits)
         with self._reached():
             engine = OpenSearchEngine(self.client, self.alias, limits, deadline)
+            typed = [w for w, _, _ in words(request.q)]
+            if len(request.q) > limits.max_query_chars or len(typed) > limits.max_terms:
+                engine.prefetch(typed)  # understand() will trim it by every word's count
             return answer(engine, request, limits, start, deadline)
 
     def document(self, doc_id: str) -> Document | None:
