@@ -433,15 +433,15 @@ class Bench:
     # 3. in-process queries ------------------------------------------------------------------
 
     def queries_in_process(self, reps: int, refs_too=True) -> dict:
+        from indexer.backend import open_backend
         from indexer.config import load_config
-        from indexer.live import LiveIndex
-        from indexer.search import parse_request, search
+        from indexer.search import parse_request
 
         config = load_config(self.work / "config.toml")
-        searcher = LiveIndex(self.index).searcher()
+        backend = open_backend(config.with_paths(index_dir=self.index))
 
         def product(q):
-            return search(searcher, parse_request({"q": q}, config.search), config.search)
+            return backend.search(parse_request({"q": q}, config.search), config.search)
 
         engines = {"product": product, "fts5": refs.Fts5Query(self.work / "fts5.db")}
         if refs_too:

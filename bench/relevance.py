@@ -30,8 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from shared_data import SHARED_DATA  # noqa: E402
 
-from indexer.config import SearchConfig  # noqa: E402
-from indexer.search import SearchRequest, search  # noqa: E402
+from indexer.backend import open_backend  # noqa: E402
+from indexer.config import BackendConfig, Config, OpenSearchConfig, SearchConfig  # noqa: E402
+from indexer.search import SearchRequest  # noqa: E402
 
 DEFAULT_DATA = SHARED_DATA / "cranfield"
 DEPTH = 1000
@@ -82,31 +83,29 @@ def score(runs: dict[str, tuple[list[str], list[str]]], qrels) -> dict[str, floa
     }
 
 
-def build_product_index(docs, workdir: Path):
-    """Write the corpus as .txt files and index it with the product's build; open a searcher.
+def build_product_index(docs, workdir: Path, config: Config):
+    """Write the corpus as .txt files and index it with the product's build; open the backend.
 
     An index already in `workdir` (from an earlier `--index` run) is reused.
     """
-    from indexer.build import build_index
-    from indexer.live import LiveIndex
-
     corpus = workdir / "corpus"
     names = {f"{int(d['id']):04d}.txt": d["id"] for d in docs}
-    if not (workdir / "index").exists():
+    backend = open_backend(config)
+    if not backend.has_index():
         corpus.mkdir(parents=True, exist_ok=True)
         for d in docs:
             name = f"{int(d['id']):04d}.txt"
             (corpus / name).write_text(f"{d['title']}\n\n{d['body']}\n", encoding="utf-8")
-        report = build_index(corpus, workdir / "index", full=True)
+        report = backend.build(corpus, full=True)
         built = f"product build: {report.indexed} documents in {report.seconds:.1f}s"
         print(built, file=sys.stderr)
-    return LiveIndex(workdir / "index").searcher(), names
+    return backend, names
 
 
-def product_runs(searcher, names, queries, limits: SearchConfig, depth: int = DEPTH):
+def product_runs(backend, names, queries, limits: SearchConfig, depth: int = DEPTH):
     runs = {}
     for q in queries:
-        first = search(searcher, SearchRequest(q["text"]), limits)
+        first = backend.search(SearchRequest(q["text"]), limits)
         if any("ran out of time" in n for n in first.notices):
             print(f"query {q['id']}: time budget hit, partial results", file=sys.stderr)
         top = [names[h.source] for h in first.results]
@@ -115,7 +114,7 @@ def product_runs(searcher, names, queries, limits: SearchConfig, depth: int = DE
             runs[q["id"]] = (top, top)
             continue
         for page in range(1, DEPTH // 100 + 1):
-            resp = search(searcher, SearchRequest(q["text"], page=page, per_page=100), limits)
+            resp = backend.search(SearchRequest(q["text"], page=page, per_page=100), limits)
             deep += [names[h.source] for h in resp.results]
             if len(resp.results) < 100:
                 break
@@ -167,17 +166,31 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--quick", action="store_true", help="first page only: nDCG@10 and P@10")
     ap.add_argument("--index", type=Path, help="keep (and reuse) the product index here")
+    ap.add_argument(
+        "--backend",
+        action="append",
+        choices=("whoosh", "opensearch"),
+        help="the product's backend (repeat for both, side by side; default whoosh)",
+    )
+    ap.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     args = ap.parse_args()
     docs, queries, qrels = load(args.data)
     limits = SearchConfig()
     depth = 10 if args.quick else DEPTH
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        searcher, names = build_product_index(docs, args.index or Path(tmp))
-        runs = product_runs(searcher, names, queries, limits, depth)
-        rows.append(("seedsearch search() default", runs, time.perf_counter() - started))
-        searcher.close()
+    for kind in args.backend or ["whoosh"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            workdir = (args.index / kind) if args.index else Path(tmp)
+            config = Config(
+                workdir / "corpus",
+                workdir / "index",
+                backend=BackendConfig(kind),
+                opensearch=OpenSearchConfig(args.opensearch_url, f"relevance-{args.data.name}"),
+            )
+            backend, names = build_product_index(docs, workdir, config)
+            runs = product_runs(backend, names, queries, limits, depth)
+            rows.append((f"seedsearch {kind} default", runs, time.perf_counter() - started))
     started = time.perf_counter()
     rows.append(("SQLite FTS5 bm25 porter, OR", fts5_runs(docs, queries), 0.0))
     rows[-1] = (*rows[-1][:2], time.perf_counter() - started)

@@ -33,10 +33,9 @@ from shared_data import SharedDataMissing, shared_path  # noqa: E402
 
 from indexer import suggest as suggest_module  # noqa: E402
 from indexer.analysis import STOPWORDS  # noqa: E402
-from indexer.build import build_index  # noqa: E402
+from indexer.backends.whoosh import WhooshBackend  # noqa: E402
 from indexer.config import SearchConfig  # noqa: E402
-from indexer.live import LiveIndex  # noqa: E402
-from indexer.search import SearchRequest, search  # noqa: E402
+from indexer.search import SearchRequest  # noqa: E402
 
 PAIRS = ROOT / "bench" / "data" / "misspellings.txt"
 SET_SIZE = 200
@@ -92,12 +91,12 @@ def misspelled_queries(stories: list[dict], reader) -> list[tuple[str, str]]:
     return out
 
 
-def run(searcher, queries: list[str], limits: SearchConfig):
+def run(backend, queries: list[str], limits: SearchConfig):
     """Each query's suggestion (or None) and its search time in ms."""
     suggestions, times = [], []
     for q in queries:
         started = time.perf_counter()
-        response = search(searcher, SearchRequest(q), limits)
+        response = backend.search(SearchRequest(q), limits)
         times.append((time.perf_counter() - started) * 1000)
         suggestions.append(response.suggestion)
     return suggestions, times
@@ -128,15 +127,16 @@ def main() -> None:
     with gzip.open(data / "reuters21578.jsonl.gz", "rt", encoding="utf-8") as handle:
         stories = [json.loads(line) for line in handle]
     write_corpus(stories, args.work / "corpus")
-    build_index(args.work / "corpus", args.work / "index")
+    backend = WhooshBackend(args.work / "index")
+    backend.build(args.work / "corpus")
     limits = SearchConfig()
-    searcher = LiveIndex(args.work / "index").searcher()
-    wrong = misspelled_queries(stories, searcher.reader())
+    # The misspellings are made from the index's own vocabulary (a Whoosh reader).
+    wrong = misspelled_queries(stories, backend.live.searcher().reader())
     correct = [q for q in (data / "queries.txt").read_text().splitlines() if q.strip()]
     correct = correct[:SET_SIZE]
-    run(searcher, [q for q, _ in wrong[:20]], limits)  # warm the caches
-    got_a, times_a = run(searcher, [q for q, _ in wrong], limits)
-    got_b, times_b = run(searcher, correct, limits)
+    run(backend, [q for q, _ in wrong[:20]], limits)  # warm the caches
+    got_a, times_a = run(backend, [q for q, _ in wrong], limits)
+    got_b, times_b = run(backend, correct, limits)
     right = sum(
         g is not None and g.lower() == want for g, (_, want) in zip(got_a, wrong, strict=True)
     )

@@ -314,20 +314,36 @@ def _plan(corpus_dir: Path, on_disk: dict, old: dict[str, FileState], pool) -> P
     return Plan(states, to_clean, to_drop, repeated)
 
 
+@dataclass(frozen=True)
+class Store:
+    """Where a build writes: how to read the live index's manifest (live name, file states,
+    schema version) and how to write a plan's changes into a new or the live index."""
+
+    load: Callable[[Path], tuple[str | None, dict[str, FileState], int | None]]
+    write: Callable[..., BuildReport]
+    schema: int
+    generations: bool = True  # index_dir holds Whoosh generations (swept before and after)
+
+
 def build_index(
     corpus_dir: Path,
     index_dir: Path,
     *,
     full: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    store: Store | None = None,
 ) -> BuildReport:
-    """Bring the index up to date with the corpus; incremental unless `full`."""
+    """Bring the index up to date with the corpus; incremental unless `full`.
+
+    `store` is where the documents go (default: Whoosh generations in `index_dir`)."""
+    store = store or WHOOSH_STORE
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     with gens.build_lock(index_dir):
-        gens.sweep(index_dir)
-        live, old, schema = _load_manifest(index_dir)
-        if full or schema != SCHEMA_VERSION:
+        if store.generations:
+            gens.sweep(index_dir)
+        live, old, schema = store.load(index_dir)
+        if full or schema != store.schema:
             live, old = None, {}
         workers = os.cpu_count() or 1
         # A full build forks its workers before scanning the corpus: a fork's memory counts
@@ -346,11 +362,12 @@ def build_index(
                 report = BuildReport(live, len(old) - _skipped(old), full=False, unchanged=True)
                 report.skipped = {s: st.skip for s, st in sorted(old.items()) if st.skip}
             else:
-                report = _write(corpus_dir, index_dir, live, old, plan, pool, progress)
+                report = store.write(corpus_dir, index_dir, live, old, plan, pool, progress)
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)
-        gens.sweep(index_dir)
+        if store.generations:
+            gens.sweep(index_dir)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -442,20 +459,8 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         work.mkdir()
         ix = whoosh_index.create_in(str(work), build_schema())
     report = BuildReport(generation=name, indexed=0, full=live is None)
-    states = plan.states
-
-    def record(source: str, skip: str | None, warning: str | None = None) -> None:
-        if warning:
-            report.warnings[source] = warning
-        if skip is None:
-            was_indexed = source in old and old[source].skip is None
-            report.updated += was_indexed
-            report.added += not was_indexed
-        else:
-            states[source].skip = skip
-
-    corpus = str(corpus_dir)
-    jobs = [(corpus, s, plan.repeated) for s in plan.to_clean]
+    record = recorder(report, old, plan.states)
+    jobs = clean_jobs(corpus_dir, plan)
     if live is None and pool is not None and len(jobs) >= PARALLEL_MIN_FILES:
         for source, skip, warning in _index_in_workers(ix, work, jobs, pool, progress):
             record(source, skip, warning)
@@ -479,28 +484,62 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     if pool is not None:
         # The workers are done: their memory is returned before the manifest's is taken.
         pool.shutdown()
-    report.deleted = sum(1 for s in plan.to_drop if s not in states)
-
-    report.skipped = {s: st.skip for s, st in sorted(states.items()) if st.skip}
-    report.indexed = len(states) - len(report.skipped)
-    if report.indexed == 0:
-        raise BuildError(f"no document could be indexed from {corpus_dir}; the live index is kept")
-    count = ix.doc_count()
-    if count != report.indexed:
-        raise BuildError(f"index holds {count} documents, expected {report.indexed}")
-    manifest = {
-        "version": 1,
-        "schema": SCHEMA_VERSION,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "corpus": str(corpus_dir),
-        "files": {s: st.as_json() for s, st in sorted(states.items())},
-    }
+    finish_report(report, plan, corpus_dir, ix.doc_count())
+    manifest = manifest_json(corpus_dir, plan.states, SCHEMA_VERSION)
     # The copy's manifest is a hard link to the live generation's: writing through it would
     # rewrite the live (and, after a rollback, the restored) generation's manifest in place.
     (work / gens.MANIFEST).unlink(missing_ok=True)
     (work / gens.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     gens.publish(index_dir, work, name)
     return report
+
+
+def recorder(report: BuildReport, old: dict[str, FileState], states: dict[str, FileState]):
+    """record(source, skip, warning): counts one cleaned file into `report` and `states`."""
+
+    def record(source: str, skip: str | None, warning: str | None = None) -> None:
+        if warning:
+            report.warnings[source] = warning
+        if skip is None:
+            was_indexed = source in old and old[source].skip is None
+            report.updated += was_indexed
+            report.added += not was_indexed
+        else:
+            states[source].skip = skip
+
+    return record
+
+
+def clean_jobs(corpus_dir: Path, plan: Plan) -> list[tuple[str, str, frozenset[int]]]:
+    """The `_clean` jobs of a plan, one per file to (re)clean."""
+    return [(str(corpus_dir), s, plan.repeated) for s in plan.to_clean]
+
+
+def finish_report(report: BuildReport, plan: Plan, corpus_dir: Path, count: int) -> None:
+    """Fill in deleted/skipped/indexed; BuildError if nothing was indexed or `count` (what the
+    written index holds) is not what the plan says it should hold."""
+    states = plan.states
+    report.deleted = sum(1 for s in plan.to_drop if s not in states)
+    report.skipped = {s: st.skip for s, st in sorted(states.items()) if st.skip}
+    report.indexed = len(states) - len(report.skipped)
+    if report.indexed == 0:
+        raise BuildError(f"no document could be indexed from {corpus_dir}; the live index is kept")
+    if count != report.indexed:
+        raise BuildError(f"index holds {count} documents, expected {report.indexed}")
+
+
+def manifest_json(corpus_dir: Path, states: dict[str, FileState], schema: int) -> dict:
+    """What a built index records about the corpus it was built from."""
+    return {
+        "version": 1,
+        "schema": schema,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "corpus": str(corpus_dir),
+        "files": {s: st.as_json() for s, st in sorted(states.items())},
+    }
+
+
+WHOOSH_STORE = Store(_load_manifest, _write, SCHEMA_VERSION)
 
 
 @dataclass
@@ -524,6 +563,14 @@ def check_index(corpus_dir: Path, index_dir: Path) -> CheckReport:
     live, states, schema = _load_manifest(Path(index_dir))
     if not live:
         raise BuildError(f"no index in {index_dir}; run 'seedsearch index' first")
+    index_count = whoosh_index.open_dir(str(Path(index_dir) / live)).doc_count()
+    return compare(corpus_dir, states, index_count, schema != SCHEMA_VERSION)
+
+
+def compare(
+    corpus_dir: Path, states: dict[str, FileState], index_count: int, outdated: bool
+) -> CheckReport:
+    """The live index's manifest `states` (and the `index_count` it holds) against the corpus."""
     on_disk = scan_corpus(Path(corpus_dir))
     missing, stale = [], []
     for source, st in sorted(on_disk.items()):
@@ -535,8 +582,5 @@ def check_index(corpus_dir: Path, index_dir: Path) -> CheckReport:
             if sha1 != known.sha1:
                 stale.append(source)
     extra = sorted(set(states) - set(on_disk))
-    index_count = whoosh_index.open_dir(str(Path(index_dir) / live)).doc_count()
     indexed = sum(1 for st in states.values() if st.skip is None)
-    return CheckReport(
-        missing, stale, extra, index_count, indexed, outdated=schema != SCHEMA_VERSION
-    )
+    return CheckReport(missing, stale, extra, index_count, indexed, outdated=outdated)

@@ -13,11 +13,12 @@ from pathlib import Path
 import click
 
 from . import generations as gens
-from .build import BuildError, build_index, check_index
+from .backend import BackendUnavailable, open_backend
+from .build import BuildError
 from .config import Config, ConfigError, load_config
 from .document import Skip
-from .live import IndexMissing, LiveIndex
-from .search import BadRequest, parse_request, search
+from .live import IndexMissing
+from .search import BadRequest, parse_request
 from .serialize import response_json
 
 MARK_RE = re.compile(r"</?mark>")
@@ -96,22 +97,23 @@ def index(ctx, corpus, index_dir, full, check, rollback, quiet, as_json):
     """Clean the corpus and build (or update) the search index."""
     config = _config(ctx).with_paths(corpus, index_dir)
     try:
+        backend = open_backend(config)
         if rollback:
-            with gens.build_lock(config.index_dir):
-                was = gens.read_pointer(config.index_dir)
-                name = gens.rollback(config.index_dir)
+            name, was = backend.rollback()
             text = f"switched back to {name} (from {was}; --rollback again switches to {was})"
             _emit(as_json, quiet, {"rolled_back_to": name, "rolled_back_from": was}, text)
             return
         if check:
-            report = check_index(config.corpus_dir, config.index_dir)
+            report = backend.check(config.corpus_dir)
             _emit(as_json, quiet and report.ok, {"ok": report.ok, **asdict(report)}, _check(report))
             if not report.ok:
                 ctx.exit(1)
             return
         progress = None if quiet or as_json else Progress(sys.stderr, sys.stderr.isatty())
-        report = build_index(config.corpus_dir, config.index_dir, full=full, progress=progress)
+        report = backend.build(config.corpus_dir, full=full, progress=progress)
     except (BuildError, gens.IndexBusy, FileNotFoundError, IndexMissing) as exc:
+        raise click.ClickException(str(exc)) from None
+    except BackendUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot build the index: {exc}") from None
@@ -204,10 +206,10 @@ def search_command(ctx, query, index_dir, limit, page, date_from, date_to, sourc
     params.update({k: str(v) for k, v in optional.items() if v is not None})
     try:
         request = parse_request(params, config.search)
-        response = search(LiveIndex(config.index_dir).searcher(), request, config.search)
+        response = open_backend(config).search(request, config.search)
     except BadRequest as exc:
         raise click.ClickException(exc.message) from None
-    except IndexMissing as exc:
+    except (IndexMissing, BackendUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(response_json(response), indent=2, ensure_ascii=False))

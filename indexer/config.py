@@ -37,12 +37,32 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class BackendConfig:
+    kind: str = "whoosh"  # or "opensearch"
+
+
+@dataclass(frozen=True)
+class OpenSearchConfig:
+    """Where the cluster is. Credentials come only from SEEDSEARCH_OPENSEARCH_USER and
+    SEEDSEARCH_OPENSEARCH_PASSWORD; TLS certificates are always verified (`ca_certs` names
+    a CA bundle for a private CA)."""
+
+    url: str = "http://127.0.0.1:9200"
+    index: str = "seedsearch"  # the alias searched; generations are "<index>-g000001", ...
+    shards: int = 1
+    replicas: int = 0
+    ca_certs: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     corpus_dir: Path
     index_dir: Path
     server: ServerConfig = field(default_factory=ServerConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     source: Path | None = None
+    backend: BackendConfig = field(default_factory=BackendConfig)
+    opensearch: OpenSearchConfig = field(default_factory=OpenSearchConfig)
 
     def with_paths(self, corpus_dir: Path | None = None, index_dir: Path | None = None) -> Config:
         """A copy with command-line paths taking precedence."""
@@ -64,7 +84,9 @@ def find_config_file(start: Path | None = None) -> Path | None:
 
 
 # Whole-number settings outside [1, unbounded) and their allowed (low, high) range.
-RANGES = {("server", "port"): (0, 65535)}
+RANGES = {("server", "port"): (0, 65535), ("opensearch", "replicas"): (0, 16)}
+# String settings with a fixed set of values.
+CHOICES = {("backend", "kind"): ("whoosh", "opensearch")}
 # The sections a config file may hold, and the keys each takes (with their types).
 _PATH_KEYS = {"dir": str}
 
@@ -78,6 +100,8 @@ SECTIONS = {
     "index": _PATH_KEYS,
     "server": _keys(ServerConfig),
     "search": _keys(SearchConfig),
+    "backend": _keys(BackendConfig),
+    "opensearch": _keys(OpenSearchConfig),
 }
 
 
@@ -88,6 +112,9 @@ def _check_value(section: str, key: str, value, expected: type) -> None:
             f"[{section}] {key} must be {'a whole number' if expected is int else 'a string'}, "
             f"got {value!r}"
         )
+    choices = CHOICES.get((section, key))
+    if choices and value not in choices:
+        raise ConfigError(f"[{section}] {key} must be one of {', '.join(choices)}, got {value!r}")
     if expected is int:
         low, high = RANGES.get((section, key), (1, None))
         if value < low or (high is not None and value > high):
@@ -137,4 +164,6 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         server=ServerConfig(**raw.get("server", {})),
         search=SearchConfig(**raw.get("search", {})),
         source=file,
+        backend=BackendConfig(**raw.get("backend", {})),
+        opensearch=OpenSearchConfig(**raw.get("opensearch", {})),
     )

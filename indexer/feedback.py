@@ -53,12 +53,13 @@ def relevance_model(reader, top: list[tuple[float, int]]) -> dict[str, float]:
     return dict(model)
 
 
-def expansion(reader, top: list[tuple[float, int]], n_query_terms: int) -> list[wq.Query]:
-    """Weighted Term queries for the FEEDBACK_TERMS strongest relevance-model words.
+def expansion_terms(reader, top: list, n_query_terms: int) -> list[tuple[str, str, float]]:
+    """(field, stemmed term, boost) for the FEEDBACK_TERMS strongest relevance-model words.
 
     In RM3 the final query is ORIGINAL_WEIGHT·(each original word 1/n) + (1 −
     ORIGINAL_WEIGHT)·P(w|R). The product's original words score with boost 1 each, so an
-    expansion word gets boost (1 − λ)/λ · n · P(w|R) on the same scale.
+    expansion word gets boost (1 − λ)/λ · n · P(w|R) on the same scale. Engine-neutral:
+    `reader.stored_fields(handle)` gives each top article's stored title and text.
     """
     model = relevance_model(reader, top[:FEEDBACK_DOCS])
     best = sorted(model.items(), key=lambda kv: (-kv[1], kv[0]))[:FEEDBACK_TERMS]
@@ -67,9 +68,17 @@ def expansion(reader, top: list[tuple[float, int]], n_query_terms: int) -> list[
         return []
     scale = (1 - ORIGINAL_WEIGHT) / ORIGINAL_WEIGHT * max(n_query_terms, 1) / mass
     return [
-        wq.Term(name, term, boost=scale * p * weight)
+        (name, term, scale * p * weight)
         for term, p in best
         for name, weight in (("body", 1.0), ("title", TITLE_WEIGHT))
+    ]
+
+
+def expansion(reader, top: list[tuple[float, int]], n_query_terms: int) -> list[wq.Query]:
+    """Weighted Term queries for the strongest relevance-model words (expansion_terms)."""
+    return [
+        wq.Term(name, term, boost=boost)
+        for name, term, boost in expansion_terms(reader, top, n_query_terms)
     ]
 
 

@@ -249,20 +249,63 @@ def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit
     )
 
 
+class WhooshEngine:
+    """The Whoosh side of `answer`: Compiler makes Whoosh queries of trees, Evaluator runs them."""
+
+    def __init__(self, searcher, limits: SearchConfig, deadline: float):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.compiler = Compiler(self.reader, limits.max_prefix_terms)
+        self.evaluator = Evaluator(searcher, deadline)
+
+    @property
+    def capped_prefixes(self) -> list[str]:
+        return self.compiler.capped_prefixes
+
+    def run(self, mode: str, concepts, negatives, request: SearchRequest, limit: int) -> _Run:
+        """Run the concepts as "all" (every one), "any" or "feedback" (any, RM3 re-ranked)."""
+        compiler = self.compiler
+        bonus = compiler.proximity(concepts)
+        filter_q = _filter(request)
+        if mode == "all":
+            q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
+            if bonus:
+                q = wq.AndMaybe(q, wq.Or(bonus))
+        else:
+            q = wq.Or([compiler.compile(c) for c in concepts] + bonus)
+            if negatives:
+                q = wq.AndNot(q, wq.Or([compiler.compile(n) for n in negatives]))
+            if mode == "feedback":
+                q = feedback.expand(self.evaluator, q, len(concepts), filter_q)
+        return _run(self.evaluator, q, request, filter_q, limit)
+
+    def hits(self, ranked: list[tuple[float, int]], matcher: highlight.Matcher) -> list[Hit]:
+        return [_hit(self.searcher, s, d, matcher) for s, d in ranked]
+
+    def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
+        return suggest(self.evaluator, q, node, _filter(request))
+
+
 def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResponse:
     """Run `request` against an open Whoosh searcher."""
     start = time.monotonic()
     deadline = start + limits.time_budget_ms / 1000
     _validate(request, limits)
-    reader = searcher.reader()
-    node, notices = understand(request.q, reader, limits)
+    return answer(WhooshEngine(searcher, limits, deadline), request, limits, start, deadline)
+
+
+def answer(engine, request: SearchRequest, limits: SearchConfig, start: float, deadline: float):
+    """The engine-neutral ranking policy over one backend's `engine` (see indexer/backend.py):
+    every word required with a visible OR fallback, long queries trimmed or expanded by
+    feedback, notices, the time budget. `request` is already validated."""
+    node, notices = understand(request.q, engine.reader, limits)
 
     def respond(parsed, run: _Run | None, relaxed=False, matcher=None, suggestion=None):
         ranked = run.ranked if run else []
         facets = run.facets if run else {"source": ([], 0), "year": ([], 0)}
         first = (request.page - 1) * request.per_page
         page = ranked[first : first + request.per_page]
-        hits = [_hit(searcher, s, d, matcher) for s, d in page] if matcher else []
+        hits = engine.hits(page, matcher) if matcher else []
         return SearchResponse(
             query=request.q,
             parsed=parsed,
@@ -282,8 +325,6 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         notices.append("Nothing searchable in that query (only punctuation or operators).")
         return respond("", None)
 
-    compiler = Compiler(reader, limits.max_prefix_terms)
-    evaluator = Evaluator(searcher, deadline)
     children = node.children if isinstance(node, And) else (node,)
     concepts = [c for c in children if not isinstance(c, Not)]
     negatives = [c.child for c in children if isinstance(c, Not)]
@@ -294,17 +335,8 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
     concepts = _distinct(concepts)
     plain = len(concepts) >= 2 and all(_plain(c) for c in concepts)
     limit = request.page * request.per_page
-    filter_q = _filter(request)
     relaxed = False
     matcher = highlight.Matcher.for_query(node)
-
-    bonus = compiler.proximity(concepts)
-
-    def any_of():
-        base = wq.Or([compiler.compile(c) for c in concepts] + bonus)
-        if negatives:
-            base = wq.AndNot(base, wq.Or([compiler.compile(n) for n in negatives]))
-        return base
 
     def joined(op):
         text = f" {op} ".join(describe(c, False) for c in concepts)
@@ -315,31 +347,27 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
     if plain and len(concepts) > SHORT_QUERY_TERMS:
         # A description, not keywords: pseudo-relevance feedback adds the words its best
         # matches share (feedback.py). Keyword queries never take this path.
-        q = feedback.expand(evaluator, any_of(), len(concepts), filter_q)
-        run = _run(evaluator, q, request, filter_q, limit)
+        run = engine.run("feedback", concepts, negatives, request, limit)
         parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
     else:
-        q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
-        if bonus:
-            q = wq.AndMaybe(q, wq.Or(bonus))
-        run = _run(evaluator, q, request, filter_q, limit)
+        run = engine.run("all", concepts, negatives, request, limit)
         parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
         if run.total == 0 and plain and not run.timed_out:
-            run = _run(evaluator, any_of(), request, filter_q, limit)
+            run = engine.run("any", concepts, negatives, request, limit)
             if run.total:
                 relaxed = True
                 parsed = joined("OR")
                 notices.append("No article has all of the words; showing those with any of them.")
-    if compiler.capped_prefixes:
+    if engine.capped_prefixes:
         notices.append(
-            f"Prefix searches ({', '.join(p + '*' for p in compiler.capped_prefixes)}) "
+            f"Prefix searches ({', '.join(p + '*' for p in engine.capped_prefixes)}) "
             f"were limited to their {limits.max_prefix_terms} most common completions."
         )
     if run.timed_out:
         notices.append("The search ran out of time; results are partial.")
     suggestion = None
     if not run.timed_out and time.monotonic() < deadline:
-        suggestion = suggest(evaluator, request.q, node, filter_q)
+        suggestion = engine.suggest(request.q, node, request)
     return respond(parsed, run, relaxed, matcher, suggestion)
 
 

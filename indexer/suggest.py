@@ -113,7 +113,7 @@ def _candidates(reader, word: str, limit: int) -> dict[str, int]:
     return found
 
 
-def _correction(reader, word: str, known: int) -> str | None:
+def _correction(reader, word: str, known: int, candidates=_candidates) -> str | None:
     """The indexed word fewest edits from `word`; of those, the one in most documents.
 
     A word the index knows (in `known` documents) is a typo only when it is long and one edit
@@ -121,7 +121,7 @@ def _correction(reader, word: str, known: int) -> str | None:
     "pursue") is no typo, and search already finds it."""
     if known and len(word) < LONG_WORD_CHARS:
         return None
-    found = _candidates(reader, word, 1 if known else max_edits(word))
+    found = candidates(reader, word, 1 if known else max_edits(word))
     found = {c: d for c, d in found.items() if c.isalpha()}
     if known:
         base = stem(word)
@@ -149,7 +149,18 @@ def _respellable(word: Word, typed: set[str]) -> bool:
 def suggest(evaluator, q: str, node: Node | None, filter_q=None) -> str | None:
     """A corrected query string when some plainly typed words are unknown (or rare, beside a
     far more common neighbour) and the corrected query finds documents with all its words."""
-    reader = evaluator.reader
+    compiler = Compiler(evaluator.reader, 1)
+
+    def count_all(words: list[Word]) -> int:
+        return evaluator.count(wq.And([compiler.compile(w) for w in words]), filter_q)
+
+    return respell(q, node, evaluator.reader, count_all)
+
+
+def respell(q: str, node: Node | None, reader, count_all, candidates=_candidates) -> str | None:
+    """`suggest` over any engine: `reader` gives doc_count() and doc_frequency(field, word),
+    `count_all(words)` counts documents holding every word, `candidates(reader, word, edits)`
+    the indexed words within `edits` of `word` with their distance."""
     common = KNOWN_MAX_SHARE * reader.doc_count()
     typed = {m.group(1) for m in _TYPED.finditer(q)}
     fixes: dict[str, str] = {}
@@ -160,19 +171,17 @@ def suggest(evaluator, q: str, node: Node | None, filter_q=None) -> str | None:
         known = _frequency(reader, leaf.text)
         if known > common:
             continue
-        fix = _correction(reader, leaf.text, known)
+        fix = _correction(reader, leaf.text, known, candidates)
         if fix:
             fixes[leaf.text] = fix
             known_fixed |= known > 0
     if not fixes:
         return None
     words = [w for w in positive_words(node) if isinstance(w, Word) and w.text not in STOPWORDS]
-    compiler = Compiler(reader, 1)
 
     def with_all(spelling: dict[str, str]) -> int:
         """Documents holding every word of the query, respelled by `spelling`."""
-        required = [compiler.compile(Word(spelling.get(w.text, w.text), w.field)) for w in words]
-        return evaluator.count(wq.And(required), filter_q)
+        return count_all([Word(spelling.get(w.text, w.text), w.field) for w in words])
 
     # An unknown word can still match through its stem ("importent" finds "import"): the
     # correction must not find fewer. A respelled known word must find MORE_HITS times more.

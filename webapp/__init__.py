@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from indexer.backend import open_backend
 from indexer.config import Config, load_config
-from indexer.live import LiveIndex
 
 from . import api, errors, pages, security
 
@@ -25,8 +25,8 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     # Keep responses in the order the API documents, not alphabetical.
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    # One LiveIndex per app: its searcher stays open across requests.
-    app.extensions["seedsearch.index"] = LiveIndex(config.index_dir)
+    # One backend per app: its searchers (or connection pool) stay open across requests.
+    app.extensions["seedsearch.backend"] = open_backend(config)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

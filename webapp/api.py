@@ -6,12 +6,12 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.search import get_document, parse_request, search
+from indexer.search import parse_request
 from indexer.serialize import response_json
 
 from .openapi import spec
 from .pages import DOC_ID
-from .state import limits, live_index
+from .state import backend, limits
 
 bp = Blueprint("api", __name__)
 
@@ -20,12 +20,12 @@ bp = Blueprint("api", __name__)
 def api_search():
     # parse_request raises BadRequest, which errors.py turns into a 400 JSON error.
     search_request = parse_request(request.args.to_dict(), limits())
-    return jsonify(response_json(search(live_index().searcher(), search_request, limits())))
+    return jsonify(response_json(backend().search(search_request, limits())))
 
 
 @bp.get("/api/doc/<doc_id>")
 def api_document(doc_id: str):
-    doc = get_document(live_index().searcher(), doc_id) if DOC_ID.fullmatch(doc_id) else None
+    doc = backend().document(doc_id) if DOC_ID.fullmatch(doc_id) else None
     if doc is None:
         abort(404, "No document has this id.")
     return jsonify(asdict(doc))
@@ -38,7 +38,11 @@ def openapi():
 
 @bp.get("/healthz")
 def healthz():
-    info = live_index().info()
+    info = backend().info()
     return jsonify(
-        status="ok", documents=info.doc_count, built_at=info.built_at, generation=info.generation
+        status="ok",
+        backend=backend().kind,
+        documents=info.doc_count,
+        built_at=info.built_at,
+        generation=info.generation,
     )

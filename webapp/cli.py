@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from indexer.build import BuildError, build_index
+from indexer.backend import BackendUnavailable, open_backend
+from indexer.build import BuildError
 from indexer.cli import cli, main, plural
 from indexer.config import Config
-from indexer.generations import IndexBusy, read_pointer
+from indexer.generations import IndexBusy
 
 from . import create_app, server
 
@@ -42,11 +43,16 @@ def serve(
     config: Config = ctx.find_object(Config).with_paths(index_dir=index_dir)
     host = host or config.server.host
     port = config.server.port if port is None else port
-    if read_pointer(config.index_dir) is None:
+    try:
+        backend = open_backend(config)
+        missing = not backend.has_index()
+    except BackendUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    if missing:
         click.echo(f"no index in {config.index_dir}; building it from the corpus", err=True)
         try:
-            report = build_index(config.corpus_dir, config.index_dir)
-        except (BuildError, IndexBusy, OSError) as exc:
+            report = backend.build(config.corpus_dir)
+        except (BuildError, IndexBusy, OSError, BackendUnavailable) as exc:
             raise click.ClickException(f"cannot build the index: {exc}") from None
         click.echo(f"indexed {plural(report.indexed, 'document')}", err=True)
     try:

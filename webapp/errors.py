@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.backend import BackendUnavailable
 from indexer.live import IndexMissing
 from indexer.search import BadRequest
 
@@ -52,6 +53,15 @@ def _index_missing(exc: IndexMissing) -> Response:
     return response
 
 
+def _backend_unavailable(exc: BackendUnavailable) -> Response:
+    log.warning("search backend unavailable: %s", exc)
+    response = error_response(
+        503, "backend_unavailable", "The search engine is not answering. Try again in a minute."
+    )
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def _unexpected(exc: Exception) -> Response:
     # The traceback goes to the log, never to the client.
     log.exception("unhandled error on %s %s", request.method, request.path)
@@ -62,4 +72,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(BadRequest, _bad_request)
     app.register_error_handler(IndexMissing, _index_missing)
+    app.register_error_handler(BackendUnavailable, _backend_unavailable)
     app.register_error_handler(Exception, _unexpected)

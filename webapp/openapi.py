@@ -150,9 +150,10 @@ SCHEMAS = {
     },
     "Health": {
         "type": "object",
-        "required": ["status", "documents", "built_at", "generation"],
+        "required": ["status", "backend", "documents", "built_at", "generation"],
         "properties": {
             "status": {"const": "ok"},
+            "backend": {"enum": ["whoosh", "opensearch"]},
             "documents": {"type": "integer", "minimum": 0},
             "built_at": NULLABLE_STRING,
             "generation": {"type": ["string", "integer", "null"]},

@@ -9,10 +9,9 @@ from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import escape
 
 from indexer.highlight import highlight_text
-from indexer.related import related
-from indexer.search import BadRequest, get_document, parse_request, search
+from indexer.search import BadRequest, parse_request
 
-from .state import limits, live_index
+from .state import backend, limits
 
 bp = Blueprint("pages", __name__)
 
@@ -68,7 +67,7 @@ def results():
         search_request = parse_request(request.args.to_dict(), limits())
     except BadRequest as exc:
         return render_template("results.html", form=form_values(), error=exc), 400
-    response = search(live_index().searcher(), search_request, limits())
+    response = backend().search(search_request, limits())
     return render_template(
         "results.html",
         form=form_values(),
@@ -81,8 +80,7 @@ def results():
 def document(doc_id: str):
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
-    searcher = live_index().searcher()
-    doc = get_document(searcher, doc_id)
+    doc = backend().document(doc_id)
     if doc is None:
         abort(404)
     q = request.args.get("q", "")[: limits().max_query_chars].strip()
@@ -99,5 +97,5 @@ def document(doc_id: str):
         q=q,
         title=highlight_text(title, q) if q else str(escape(title)),
         paragraphs=paragraphs,
-        related=related(searcher, doc_id, n=5),
+        related=backend().related(doc_id, n=5),
     )

@@ -1,16 +1,16 @@
-"""Per-app state: the one LiveIndex, and the search limits from the config."""
+"""Per-app state: the one backend, and the search limits from the config."""
 
 from __future__ import annotations
 
 from flask import current_app
 
+from indexer.backend import Backend
 from indexer.config import Config, SearchConfig
-from indexer.live import LiveIndex
 
 
-def live_index() -> LiveIndex:
-    """The app's LiveIndex: created once, it keeps its searchers open across requests."""
-    return current_app.extensions["seedsearch.index"]
+def backend() -> Backend:
+    """The app's backend: created once, it keeps its searchers (or connections) open."""
+    return current_app.extensions["seedsearch.backend"]
 
 
 def config() -> Config:

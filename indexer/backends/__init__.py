@@ -1,0 +1,1 @@
+"""The search engines behind indexer/backend.py: Whoosh (the default) and OpenSearch."""

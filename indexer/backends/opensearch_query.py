@@ -1,0 +1,424 @@
+"""The query tree compiled to OpenSearch's query DSL, and the engine `search.answer` runs on.
+
+The weights are the Whoosh backend's (indexer/query.py): a title match counts TITLE_WEIGHT,
+the unstemmed sub-field adds EXACT_WEIGHT, consecutive query words near each other earn a
+proximity bonus, and long queries are re-ranked by the same RM3 feedback (feedback.py) over
+the top articles' stored text. Snippets come from the product's own highlighter over the
+stored text, so they are the same safe HTML on both backends.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rapidfuzz.distance import OSA
+
+from .. import feedback, highlight
+from ..analysis import STOPWORDS, source_words, stem
+from ..query import (
+    EXACT_WEIGHT,
+    PROXIMITY_SLOP,
+    PROXIMITY_WEIGHT,
+    TITLE_WEIGHT,
+    And,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Source,
+    Word,
+    positive_words,
+)
+from ..search import FACET_VALUES, Hit, SearchRequest, _Run
+from ..suggest import respell
+
+# Whoosh field names (what the policy and feedback speak) -> this mapping's fields.
+FIELDS = {
+    "body": "text",
+    "title": "title",
+    "body_exact": "text.exact",
+    "title_exact": "title.exact",
+}
+# Lucene's BM25 leaves out BM25's constant (k1 + 1) factor; feedback weighs articles by
+# exp(score), so scores are put back on Whoosh's scale first.
+SCORE_SCALE = 1.2 + 1
+# Stored fields a result needs.
+SOURCE_FIELDS = ["id", "title", "date", "source", "text"]
+MATCH_ALL = {"match_all": {}}
+SUGGEST_OPTIONS = 50  # term-suggester candidates asked for per word and field
+_TERM = re.compile(r"(?:^|\s|\()\+?([\w.]+\.exact):(\S+?)(?:\^[\d.]+)?(?=\s|\)|$)")
+
+
+def _weight(name: str) -> float:
+    return TITLE_WEIGHT if name.startswith("title") else 1.0
+
+
+def _should(clauses: list[dict]) -> dict:
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+class Compiler:
+    """Query trees -> DSL; like indexer.query.Compiler, prefixes are capped (and say so)."""
+
+    def __init__(self, engine: OpenSearchEngine, max_prefix_terms: int):
+        self.engine = engine
+        self.max_prefix_terms = max_prefix_terms
+        self.capped_prefixes: list[str] = []
+
+    def compile(self, node: Node) -> dict:
+        if isinstance(node, Word):
+            return self.word(node.text, node.field)
+        if isinstance(node, Phrase):
+            return self.phrase(node)
+        if isinstance(node, Prefix):
+            return self.prefix(node)
+        if isinstance(node, Source):
+            return self.source(node.name)
+        if isinstance(node, Not):
+            return {"bool": {"must": [MATCH_ALL], "must_not": [self.compile(node.child)]}}
+        if isinstance(node, Or):
+            return _should([self.compile(c) for c in node.children])
+        return self.conjunction(node.children)
+
+    def conjunction(self, children) -> dict:
+        pos = [self.compile(c) for c in children if not isinstance(c, Not)]
+        neg = [self.compile(c.child) for c in children if isinstance(c, Not)]
+        return {"bool": {"must": pos or [MATCH_ALL], "must_not": neg}}
+
+    def word(self, w: str, fieldname: str | None) -> dict:
+        """Stemmed and exact forms in title (weighted) and text; stopwords only exactly."""
+        names = ["title"] if fieldname == "title" else ["text", "title"]
+        clauses = []
+        for name in names:
+            weight = _weight(name)
+            if w not in STOPWORDS:
+                clauses.append({"match": {name: {"query": w, "operator": "and", "boost": weight}}})
+            clauses.append(
+                {
+                    "match": {
+                        f"{name}.exact": {
+                            "query": w,
+                            "operator": "and",
+                            "boost": weight * EXACT_WEIGHT,
+                        }
+                    }
+                }
+            )
+        return _should(clauses)
+
+    def _exact_names(self, fieldname: str | None) -> list[str]:
+        return ["title.exact"] if fieldname == "title" else ["text.exact", "title.exact"]
+
+    def phrase(self, node: Phrase) -> dict:
+        return _should(
+            [
+                {
+                    "match_phrase": {
+                        name: {"query": " ".join(node.words), "boost": _weight(name) * 1.5}
+                    }
+                }
+                for name in self._exact_names(node.field)
+            ]
+        )
+
+    def prefix(self, node: Prefix) -> dict:
+        """At most max_prefix_terms expansions (OpenSearch's top_terms rewrite)."""
+        names = self._exact_names(node.field)
+        if self.engine.prefix_terms(names, node.text, self.max_prefix_terms + 1) > (
+            self.max_prefix_terms
+        ):
+            self.capped_prefixes.append(node.text)
+        rewrite = f"top_terms_blended_freqs_{self.max_prefix_terms}"
+        return _should(
+            [
+                {
+                    "prefix": {
+                        name: {
+                            "value": node.text,
+                            "rewrite": rewrite,
+                            "boost": _weight(name) * (1 + EXACT_WEIGHT),
+                        }
+                    }
+                }
+                for name in names
+            ]
+        )
+
+    def source(self, name: str) -> dict:
+        """The exact source, or sources whose path contains all these words (unscored)."""
+        options: list[dict] = [{"term": {"source": name}}]
+        if source_words(name):
+            options.append({"match": {"source_words": {"query": name, "operator": "and"}}})
+        return {"constant_score": {"filter": _should(options), "boost": 1.0}}
+
+    def proximity(self, concepts) -> list[dict]:
+        """Bonus clauses for consecutive query words found near each other (stemmed)."""
+        plain = [
+            c.text if c.text not in STOPWORDS else None
+            for c in concepts
+            if isinstance(c, Word) and c.field is None
+        ]
+        pairs = dict.fromkeys(
+            (a, b) for a, b in zip(plain, plain[1:], strict=False) if a and b and stem(a) != stem(b)
+        )
+        return [
+            {
+                "match_phrase": {
+                    name: {
+                        "query": f"{a} {b}",
+                        "slop": PROXIMITY_SLOP,
+                        "boost": PROXIMITY_WEIGHT * _weight(name),
+                    }
+                }
+            }
+            for a, b in pairs
+            for name in ("text", "title")
+        ]
+
+
+class Reader:
+    """What the policy, feedback and did-you-mean read of the index: counts and stored text."""
+
+    def __init__(self, engine: OpenSearchEngine):
+        self.engine = engine
+        self._df: dict[tuple[str, str], int] = {}
+        self._count: int | None = None
+        self.stored: dict[str, dict] = {}
+
+    def doc_count(self) -> int:
+        if self._count is None:
+            self._count = self.engine.count(MATCH_ALL)
+        return self._count
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        key = (field, term)
+        if key not in self._df:
+            self._df[key] = self.engine.count({"term": {FIELDS[field]: term}})
+        return self._df[key]
+
+    def stored_fields(self, handle: str) -> dict:
+        return self.stored[handle]
+
+
+class OpenSearchEngine:
+    """One request's engine over the alias (see indexer/backend.py for what `answer` asks)."""
+
+    def __init__(self, client, index: str, limits, deadline: float):
+        self.client = client
+        self.index = index
+        self.deadline = deadline
+        self.reader = Reader(self)
+        self.compiler = Compiler(self, limits.max_prefix_terms)
+
+    @property
+    def capped_prefixes(self) -> list[str]:
+        return self.compiler.capped_prefixes
+
+    # --- calls ------------------------------------------------------------------------------
+
+    def _left_ms(self) -> int:
+        return max(1, int((self.deadline - time.monotonic()) * 1000))
+
+    def count(self, query: dict, filters: list[dict] | None = None) -> int:
+        body = {"query": {"bool": {"must": [query], "filter": filters or []}}}
+        return self.client.count(index=self.index, body=body)["count"]
+
+    def prefix_terms(self, names: list[str], prefix: str, cap: int) -> int:
+        """How many indexed words (up to `cap`) start with `prefix` in `names`: the query
+        rewritten by top_terms_`cap`, read back from _validate (every shard's)."""
+        body = {
+            "query": _should(
+                [{"prefix": {n: {"value": prefix, "rewrite": f"top_terms_{cap}"}}} for n in names]
+            )
+        }
+        answer = self.client.indices.validate_query(
+            index=self.index, body=body, params={"rewrite": "true", "all_shards": "true"}
+        )
+        found = set()
+        for item in answer.get("explanations", []):
+            found.update(_TERM.findall(item.get("explanation", "")))
+        return len({term for _, term in found})
+
+    def _search(self, body: dict) -> dict:
+        body["timeout"] = f"{self._left_ms()}ms"
+        return self.client.search(index=self.index, body=body)
+
+    # --- what answer() calls ----------------------------------------------------------------
+
+    def run(self, mode: str, concepts, negatives, request: SearchRequest, limit: int) -> _Run:
+        """Run the concepts as "all" (every one), "any" or "feedback" (any, RM3 re-ranked)."""
+        compiler = self.compiler
+        bonus = compiler.proximity(concepts)
+        filters = _filters(request)
+        if mode == "all":
+            q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
+            if bonus:
+                q = {"bool": {"must": [q], "should": bonus}}
+        else:
+            q = {
+                "bool": {
+                    "should": [compiler.compile(c) for c in concepts] + bonus,
+                    "minimum_should_match": 1,
+                    "must_not": [compiler.compile(n) for n in negatives],
+                }
+            }
+            if mode == "feedback":
+                q = self._expand(q, len(concepts), filters)
+        return self._run(q, request, filters, limit, concepts)
+
+    def _expand(self, q: dict, n_query_terms: int, filters: list[dict]) -> dict:
+        """`q` re-ranked by its relevance-model words, as feedback.expand does for Whoosh."""
+        body = {
+            "query": {"bool": {"must": [q], "filter": filters}},
+            "size": feedback.FEEDBACK_DOCS,
+            "_source": ["title", "text"],
+        }
+        answer = self._search(body)
+        top = []
+        for hit in answer["hits"]["hits"]:
+            self.reader.stored[hit["_id"]] = hit["_source"]
+            top.append((hit["_score"] * SCORE_SCALE, hit["_id"]))
+        extra = [
+            {"term": {FIELDS[name]: {"value": term, "boost": boost}}}
+            for name, term, boost in feedback.expansion_terms(self.reader, top, n_query_terms)
+        ]
+        return {"bool": {"must": [q], "should": extra}} if extra else q
+
+    def _frequencies(self, concepts) -> dict:
+        """An aggregation over the whole index counting the documents of each query word in
+        the exact fields, and the index's size: what the long-query trimming and did-you-mean
+        would otherwise ask in a round trip per word."""
+        words = {w.text for w in positive_words(_group(concepts)) if isinstance(w, Word)}
+        wanted = {
+            f"{name}|{w}": {"term": {FIELDS[name]: w}}
+            for w in words
+            for name in ("body_exact", "title_exact")
+            if (name, w) not in self.reader._df
+        }
+        aggs = {"words": {"filters": {"filters": wanted}}} if wanted else {}
+        return {"global": {}, "aggs": aggs}
+
+    def _remember(self, counts: dict) -> None:
+        self.reader._count = counts["doc_count"]
+        for key, bucket in counts.get("words", {}).get("buckets", {}).items():
+            name, word = key.split("|", 1)
+            self.reader._df[(name, word)] = bucket["doc_count"]
+
+    def _run(self, q: dict, request: SearchRequest, filters, limit: int, concepts) -> _Run:
+        first = limit - request.per_page
+        body = {
+            "query": {"bool": {"must": [q], "filter": filters}},
+            "from": first,
+            "size": request.per_page,
+            "track_total_hits": True,
+            "_source": SOURCE_FIELDS,
+            "aggs": {
+                "source": {
+                    "terms": {
+                        "field": "source",
+                        "size": FACET_VALUES,
+                        "order": [{"_count": "desc"}, {"_key": "asc"}],
+                    }
+                },
+                "sources": {"cardinality": {"field": "source", "precision_threshold": 40000}},
+                "year": {
+                    "date_histogram": {
+                        "field": "date",
+                        "calendar_interval": "year",
+                        "format": "yyyy",
+                        "min_doc_count": 1,
+                        "order": {"_key": "desc"},
+                    }
+                },
+                "index": self._frequencies(concepts),
+            },
+        }
+        if request.sort == "newest":
+            body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
+            body["track_scores"] = True
+        answer = self._search(body)
+        hits = answer["hits"]["hits"]
+        # answer() slices the page out of the top `limit`: the pages before are placeholders.
+        ranked = [(0.0, None)] * first + [(hit["_score"] or 0.0, hit["_source"]) for hit in hits]
+        aggs = answer.get("aggregations", {})
+        self._remember(aggs["index"])
+        sources = [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]]
+        years = [(b["key_as_string"], b["doc_count"]) for b in aggs["year"]["buckets"]]
+        facets = {
+            "source": (sources, aggs["sources"]["value"]),
+            "year": (years[:FACET_VALUES], len(years)),
+        }
+        total = answer["hits"]["total"]["value"]
+        return _Run(ranked, total, facets, bool(answer.get("timed_out")))
+
+    def hits(self, ranked: list, matcher: highlight.Matcher) -> list[Hit]:
+        return [_hit(score, stored, matcher) for score, stored in ranked if stored is not None]
+
+    def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
+        filters = _filters(request)
+        compiler = Compiler(self, 1)
+
+        def count_all(words: list[Word]) -> int:
+            return self.count(compiler.conjunction(words), filters)
+
+        return respell(q, node, self.reader, count_all, self._candidates)
+
+    def _candidates(self, reader, word: str, limit: int) -> dict[str, int]:
+        """Indexed words within `limit` edits of `word` (OpenSearch's term suggester finds
+        them; the distance is counted as the Whoosh backend counts it)."""
+        body = {
+            "suggest": {
+                name: {
+                    "text": word,
+                    "term": {
+                        "field": name,
+                        "max_edits": max(1, min(limit, 2)),
+                        "suggest_mode": "always",
+                        "string_distance": "damerau_levenshtein",
+                        "size": SUGGEST_OPTIONS,
+                        "prefix_length": 0,
+                        "min_word_length": 2,
+                    },
+                }
+                for name in ("text.exact", "title.exact")
+            }
+        }
+        answer = self.client.search(index=self.index, body={"size": 0, **body})
+        found: dict[str, int] = {}
+        for entries in answer.get("suggest", {}).values():
+            for entry in entries:
+                for option in entry.get("options", []):
+                    cand = option["text"]
+                    dist = OSA.distance(word, cand)
+                    if cand != word and dist <= limit:
+                        found[cand] = min(dist, found.get(cand, dist))
+        return found
+
+
+def _group(concepts) -> Node | None:
+    return And(tuple(concepts)) if concepts else None
+
+
+def _filters(request: SearchRequest) -> list[dict]:
+    filters: list[dict] = []
+    if request.date_from or request.date_to:
+        bounds = {"gte": request.date_from, "lte": request.date_to}
+        filters.append({"range": {"date": {k: v for k, v in bounds.items() if v}}})
+    if request.source:
+        filters.append({"term": {"source": request.source}})
+    return filters
+
+
+def _hit(score: float, stored: dict, matcher: highlight.Matcher) -> Hit:
+    frags = highlight.fragments(stored.get("text", ""), matcher)
+    return Hit(
+        id=stored["id"],
+        title=stored.get("title") or None,
+        date=stored.get("date") or None,
+        source=stored["source"],
+        score=round(float(score), 4),
+        snippet=highlight.join_fragments(frags),
+        fragments=frags,
+    )

@@ -1,0 +1,420 @@
+"""The backend contract: one suite, run on every backend. A backend that passes it is a
+seedsearch backend.
+
+Each backend indexes the same real corpus (the seeds, plus hostile and nested files) through
+its own `build`, and is asked the same questions through the seam only. OpenSearch runs on a
+real node (the session fixture `opensearch_url`, tests/conftest.py), never a mock.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from indexer.backend import BackendUnavailable, open_backend
+from indexer.build import BuildError
+from indexer.config import BackendConfig, Config, OpenSearchConfig, SearchConfig
+from indexer.search import BadRequest, SearchRequest
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+KINDS = ["whoosh", "opensearch"]
+LIMITS = SearchConfig()
+HOSTILE = (
+    "Zanzibarite smugglers wrote <script>alert('x')</script> into the page, "
+    'and <mark>fake</mark> marks, "quotes" & ampersands, and </p><img src=x onerror=alert(1)>.\n\n'
+    "A second paragraph about zanzibarite trade routes across the ocean."
+)
+# Tag-like text that must come back escaped: any tag but <mark> and </mark> is a leak.
+TAG = re.compile(r"<(?!/?mark>)")
+
+
+def write_corpus(target: Path) -> Path:
+    """The seeds, a hostile page, and a file in a nested folder (for source:reuters)."""
+    shutil.copytree(SEEDS, target)
+    for path in target.iterdir():
+        path.chmod(0o644)
+    (target / "hostile.txt").write_text("Hostile page\n\n" + HOSTILE + "\n", encoding="utf-8")
+    nested = target / "reuters" / "1987"
+    nested.mkdir(parents=True)
+    (nested / "wire.txt").write_text(
+        "Cocoa exporters meet\n\nCocoa exporters from Ghana and the Ivory Coast met in London "
+        "to discuss quotas for the coming season.\n",
+        encoding="utf-8",
+    )
+    return target
+
+
+def make_config(kind: str, work: Path, request) -> Config:
+    opensearch = OpenSearchConfig()
+    if kind == "opensearch":
+        pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
+        url = request.getfixturevalue("opensearch_url")
+        opensearch = OpenSearchConfig(url=url, index=f"contract-{uuid.uuid4().hex[:10]}")
+        request.addfinalizer(lambda: drop_indices(url, opensearch.index))
+    return Config(
+        corpus_dir=work / "corpus",
+        index_dir=work / "index",
+        backend=BackendConfig(kind),
+        opensearch=opensearch,
+    )
+
+
+def drop_indices(url: str, alias: str) -> None:
+    """Delete every generation a test made: the node is shared by the whole run."""
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch([url])
+    for name in client.indices.get(index=f"{alias}-g*"):
+        client.indices.delete(index=name)
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def built(request, tmp_path_factory):
+    """(backend, corpus) for each backend, built once per module; tests must not write."""
+    work = tmp_path_factory.mktemp(f"contract-{request.param}")
+    config = make_config(request.param, work, request)
+    write_corpus(config.corpus_dir)
+    backend = open_backend(config)
+    backend.build(config.corpus_dir)
+    return backend, config
+
+
+@pytest.fixture(params=KINDS)
+def fresh(request, tmp_path):
+    """(backend, config) on a writable corpus with nothing built yet, for build tests."""
+    config = make_config(request.param, tmp_path, request)
+    write_corpus(config.corpus_dir)
+    return open_backend(config), config
+
+
+def search(backend, q: str, **params):
+    return backend.search(SearchRequest(q, **params), LIMITS)
+
+
+def texts(backend, response) -> list[str]:
+    """The full cleaned text (title and body) of every result, lowercased."""
+    out = []
+    for hit in response.results:
+        doc = backend.document(hit.id)
+        out.append(f"{doc.title or ''}\n{doc.text}".lower())
+    return out
+
+
+def has_word(text: str, word: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}", text) is not None
+
+
+# --- the query language -------------------------------------------------------------------
+
+
+def test_all_words_are_required(built):
+    backend, _ = built
+    response = search(backend, "korea japan")
+    assert response.total >= 1 and not response.relaxed
+    for text in texts(backend, response):
+        assert has_word(text, "korea") and has_word(text, "japan")
+
+
+def test_no_document_with_every_word_falls_back_to_any_visibly(built):
+    backend, _ = built
+    response = search(backend, "zanzibarite korea")
+    assert response.relaxed and response.total >= 2
+    assert any("any of them" in n for n in response.notices)
+    assert " OR " in response.parsed
+
+
+def test_phrase_matches_only_the_exact_words_in_order(built):
+    backend, _ = built
+    response = search(backend, '"trade routes"')
+    assert response.total == 1
+    assert "trade routes" in texts(backend, response)[0]
+    assert search(backend, '"routes trade"').total == 0
+
+
+def test_exclusion_removes_documents(built):
+    backend, _ = built
+    everything = search(backend, "korea").total
+    response = search(backend, "korea -japan", per_page=50)
+    assert 0 < response.total < everything
+    for text in texts(backend, response):
+        assert not has_word(text, "japan")
+
+
+def test_or_and_grouping(built):
+    backend, _ = built
+    either = search(backend, "zanzibarite OR cocoa")
+    assert either.total == 2
+    grouped = search(backend, "(zanzibarite OR cocoa) ghana")
+    assert grouped.total == 1 and grouped.results[0].source == "reuters/1987/wire.txt"
+
+
+def test_title_field_searches_titles_only(built):
+    backend, _ = built
+    body_only = search(backend, "quotas")
+    assert body_only.total == 1
+    assert search(backend, "title:quotas").total == 0
+    assert search(backend, "title:cocoa").results[0].source == "reuters/1987/wire.txt"
+
+
+def test_source_field_matches_the_path_or_its_words(built):
+    backend, _ = built
+    assert [h.source for h in search(backend, "source:reuters").results] == [
+        "reuters/1987/wire.txt"
+    ]
+    assert search(backend, "source:hostile.txt").total == 1
+
+
+def test_prefix_expands_and_is_capped_with_a_notice(built):
+    backend, _ = built
+    response = search(backend, "zanzibar*")
+    assert response.total == 1 and not response.notices
+    capped = backend.search(SearchRequest("s*"), SearchConfig(max_prefix_terms=2))
+    assert capped.total >= 1
+    assert any("limited to their 2 most common" in n for n in capped.notices)
+
+
+# --- filters, sort, facets, pagination ----------------------------------------------------
+
+
+def test_date_and_source_filters(built):
+    backend, _ = built
+    response = search(backend, "china", date_from="2023-01-01", date_to="2023-12-31")
+    assert response.total == 2
+    assert all(h.date and h.date.startswith("2023") for h in response.results)
+    only = search(backend, "china", source="000_2cc68e9e30ca57b3.txt")
+    assert [h.source for h in only.results] == ["000_2cc68e9e30ca57b3.txt"]
+
+
+def test_newest_first(built):
+    backend, _ = built
+    response = search(backend, "china", sort="newest")
+    dates = [h.date for h in response.results if h.date]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 3
+    assert response.results[0].date == "2023-10-02"
+
+
+def test_facets_count_every_match(built):
+    backend, _ = built
+    response = search(backend, "china")
+    sources = dict(response.facets["source"])
+    assert sum(sources.values()) == response.total == response.facet_values["source"]
+    assert response.facets["year"] == [("2023", 2), ("2021", 1)]
+    assert response.facet_values["year"] == 2
+
+
+def test_pages_are_disjoint_and_continue_the_ranking(built):
+    backend, _ = built
+    whole = [h.id for h in search(backend, "china", per_page=4).results]
+    first = [h.id for h in search(backend, "china", per_page=2).results]
+    second = [h.id for h in search(backend, "china", per_page=2, page=2).results]
+    assert first + second == whole and not set(first) & set(second)
+    beyond = search(backend, "china", per_page=10, page=5)
+    assert beyond.results == [] and beyond.total == search(backend, "china").total
+
+
+def test_pagination_limits_are_enforced(built):
+    backend, _ = built
+    with pytest.raises(BadRequest):
+        search(backend, "china", page=0)
+    with pytest.raises(BadRequest):
+        search(backend, "china", per_page=LIMITS.max_per_page + 1)
+    with pytest.raises(BadRequest):
+        search(backend, "china", page=LIMITS.max_depth, per_page=10)
+
+
+# --- escaping, bad input ------------------------------------------------------------------
+
+
+def test_hostile_document_text_is_escaped_in_snippets(built):
+    backend, _ = built
+    response = search(backend, "zanzibarite")
+    snippet = response.results[0].snippet
+    assert "<mark>zanzibarite</mark>" in snippet.lower()
+    assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "&lt;script&gt;" in snippet and "&lt;mark&gt;fake&lt;/mark&gt;" in snippet
+    doc = backend.document(response.results[0].id)
+    assert "<script>alert('x')</script>" in doc.text  # stored as written, escaped when shown
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "<script>alert(1)</script>",
+        '"unbalanced quote',
+        "((((((((((((((((((((korea",
+        "title:",
+        "-",
+        "korea\x00\x07 china",
+        "OR AND NOT",
+        "a" * 3000,
+        " ".join(f"word{i}" for i in range(200)),
+        '"korea" -"" source: title:(',
+        "ünïcödé 한국 中国",
+    ],
+)
+def test_hostile_queries_answer_cleanly(built, q):
+    backend, _ = built
+    response = search(backend, q)
+    assert response.total >= 0
+    for hit in response.results:
+        assert not TAG.search(hit.snippet)
+    assert "<script>" not in response.parsed or response.results == []
+
+
+def test_nothing_searchable_says_so(built):
+    backend, _ = built
+    response = search(backend, "!!! ---")
+    assert response.total == 0 and response.notices
+
+
+def test_long_query_is_shortened_with_a_notice(built):
+    backend, _ = built
+    response = search(backend, " ".join(["korea"] + [f"filler{i}" for i in range(40)]))
+    assert any("shortened" in n for n in response.notices)
+
+
+# --- did-you-mean, documents, related -----------------------------------------------------
+
+
+def test_did_you_mean_respells_an_unknown_word(built):
+    backend, _ = built
+    response = search(backend, "zanzibarita")
+    assert response.suggestion == "zanzibarite"
+    assert search(backend, "zanzibarite").suggestion is None
+
+
+def test_document_fetch(built):
+    backend, _ = built
+    hit = search(backend, "cocoa").results[0]
+    doc = backend.document(hit.id)
+    assert doc.source == "reuters/1987/wire.txt" and doc.title == "Cocoa exporters meet"
+    assert "Ivory Coast" in doc.text
+    assert backend.document("no-such-id") is None
+
+
+def test_related_documents_exclude_the_document_itself(built):
+    backend, _ = built
+    hit = search(backend, "korea japan").results[0]
+    related = backend.related(hit.id, n=3)
+    assert 1 <= len(related) <= 3
+    assert hit.id not in {r.id for r in related}
+    assert backend.related("no-such-id") == []
+
+
+def test_info_counts_the_documents(built):
+    backend, _ = built
+    info = backend.info()
+    assert info.doc_count == 7 and info.generation and info.built_at
+
+
+# --- building: atomic re-index, rollback, incremental -------------------------------------
+
+
+def test_incremental_build_applies_upserts_and_deletes(fresh):
+    backend, config = fresh
+    first = backend.build(config.corpus_dir)
+    assert first.indexed == 7
+    corpus = config.corpus_dir
+    (corpus / "reuters" / "1987" / "wire.txt").unlink()
+    (corpus / "hostile.txt").write_text("Hostile page\n\nNow about quokkas only.\n")
+    (corpus / "new.txt").write_text("A new page\n\nWombats dig burrows in Tasmania.\n")
+    report = backend.build(corpus)
+    assert (report.added, report.updated, report.deleted) == (1, 1, 1)
+    assert not report.full
+    assert search(backend, "cocoa").total == 0
+    assert search(backend, "wombats").total == 1
+    assert search(backend, "quokkas").total == 1 and search(backend, "zanzibarite").total == 0
+    assert backend.check(corpus).ok
+    assert backend.build(corpus).unchanged
+
+
+def test_check_reports_a_changed_corpus(fresh):
+    backend, config = fresh
+    backend.build(config.corpus_dir)
+    (config.corpus_dir / "extra.txt").write_text("Extra\n\nNot yet indexed.\n")
+    report = backend.check(config.corpus_dir)
+    assert not report.ok and report.missing == ["extra.txt"]
+
+
+def test_full_rebuild_is_atomic_and_rollback_returns(fresh):
+    backend, config = fresh
+    backend.build(config.corpus_dir)
+    before = backend.info().generation
+    (config.corpus_dir / "new.txt").write_text("A new page\n\nWombats dig burrows.\n")
+    backend.build(config.corpus_dir, full=True)
+    after = backend.info().generation
+    assert after != before and search(backend, "wombats").total == 1
+    now, was = backend.rollback()
+    assert (now, was) == (before, after)
+    assert backend.info().generation == before and search(backend, "wombats").total == 0
+    assert search(backend, "cocoa").total == 1
+
+
+def test_failed_build_leaves_the_live_index(fresh):
+    backend, config = fresh
+    backend.build(config.corpus_dir)
+    live = backend.info().generation
+    empty = config.corpus_dir.parent / "empty"
+    empty.mkdir()
+    (empty / "image.bin").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(BuildError):
+        backend.build(empty, full=True)
+    assert backend.info().generation == live
+    assert search(backend, "cocoa").total == 1
+
+
+def test_search_before_any_build_says_there_is_no_index(fresh):
+    from indexer.live import IndexMissing
+
+    backend, _ = fresh
+    assert not backend.has_index()
+    with pytest.raises(IndexMissing):
+        search(backend, "korea")
+
+
+# --- the same answers on every backend ----------------------------------------------------
+
+SAME_TOTALS = [
+    "korea",
+    "korea japan",
+    "korea -japan",
+    '"south korea"',
+    "seoul OR tokyo",
+    "title:china",
+    "denucl*",
+    "(seoul OR tokyo) summit",
+    "source:reuters",
+]
+
+
+def test_backends_agree_on_what_matches(request, tmp_path_factory):
+    totals = {}
+    for kind in KINDS:
+        work = tmp_path_factory.mktemp(f"agree-{kind}")
+        config = make_config(kind, work, request)
+        write_corpus(config.corpus_dir)
+        backend = open_backend(config)
+        backend.build(config.corpus_dir)
+        totals[kind] = {q: search(backend, q).total for q in SAME_TOTALS}
+    assert totals["opensearch"] == totals["whoosh"]
+
+
+def test_unreachable_opensearch_is_backend_unavailable(tmp_path):
+    pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
+    config = Config(
+        corpus_dir=tmp_path,
+        index_dir=tmp_path / "index",
+        backend=BackendConfig("opensearch"),
+        opensearch=OpenSearchConfig(url="http://127.0.0.1:9"),  # discard port: nothing listens
+    )
+    backend = open_backend(config)
+    with pytest.raises(BackendUnavailable):
+        search(backend, "korea")
+    with pytest.raises(BackendUnavailable):
+        backend.info()
+    with pytest.raises(BackendUnavailable):
+        backend.build(tmp_path)
