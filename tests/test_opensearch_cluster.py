@@ -7,6 +7,8 @@ over it (its [opensearch] url is the first node). A client queries the JSON API 
 while the second node is killed, restarted on the same data and ports, and rejoins: every request
 must answer 200 with the documents it found before the kill, or, when it lost a shard copy
 mid-search, with partial results that its notices admit. Then `seedsearch index --check` passes.
+A bare opensearch-py client queries the same node beside it, under the same rule (partial only
+with `_shards.failed`), so a failure shows whether the cluster or the product let it through.
 (The killed node is the one the product does not talk to: a single-URL client cannot fail over,
 which is a matter of load balancing in front of a cluster, not of the cluster.)
 """
@@ -61,23 +63,27 @@ class Tally:
 
     def summary(self) -> str:
         return ", ".join(
-            f"{phase}: {self.count(phase, '200 ok')} of {self.count(phase)} answered 200 with"
-            f" the pre-kill results, {self.count(phase, ANSWERED[1])} 200 partial with a notice"
+            f"{phase} {self.count(phase, '200 ok')}/{self.count(phase)} 200 as before"
+            f" ({self.count(phase, ANSWERED[1])} partial, said so)"
             for phase in PHASES
         )
 
 
-class Api:
-    """A keep-alive connection to seedsearch's /api/search."""
+class Product:
+    """seedsearch's /api/search over one keep-alive connection; answers judged against the
+    answers before the kill."""
+
+    name = "seedsearch API"
 
     def __init__(self, url: str):
         self.parts = urllib.parse.urlsplit(url)
         self.conn = self._connect()
+        self.expected: dict[str, tuple] = {}
 
     def _connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(self.parts.hostname, self.parts.port, timeout=60)
 
-    def search(self, query: str) -> tuple[int, dict]:
+    def _get(self, query: str) -> tuple[int, dict]:
         try:
             self.conn.request("GET", "/api/search?q=" + urllib.parse.quote(query))
             response = self.conn.getresponse()
@@ -87,45 +93,92 @@ class Api:
             self.conn = self._connect()
             raise
 
+    @staticmethod
+    def found(answer: dict) -> tuple:
+        """The total, the ids and the notices (a partial answer says so there). Order is left
+        out: equal scores may come back in either order from two copies of a shard."""
+        ids = frozenset(hit["id"] for hit in answer["results"])
+        return answer["total"], ids, tuple(answer["notices"])
+
+    def learn(self, query: str) -> None:
+        status, answer = self._get(query)
+        assert status == 200 and answer["total"] > 0, (query, answer)
+        self.expected[query] = self.found(answer)
+
+    def ask(self, query: str) -> tuple[str, str]:
+        status, answer = self._get(query)
+        expected = self.expected[query]
+        if status != 200:
+            return f"http {status}", json.dumps(answer)[:300]
+        if self.found(answer) == expected:
+            return "200 ok", ""
+        if answer["results"] and set(answer["notices"]) > set(expected[2]):
+            return "200 partial, said so", f"{query}: {answer['notices']}"
+        return "200 other results", f"{query}: {self.found(answer)} instead of {expected}"
+
     def close(self) -> None:
         self.conn.close()
 
 
-def found(answer: dict) -> tuple:
-    """What a search found: the total, the ids and the notices (a partial answer says so
-    there). Order is left out: equal scores may come back in either order from two copies of a
-    shard."""
-    ids = frozenset(hit["id"] for hit in answer["results"])
-    return answer["total"], ids, tuple(answer["notices"])
+class Bare:
+    """The same words as plain match queries on the alias through opensearch-py, beside the
+    product: whether the cluster itself answered every request."""
+
+    name = "bare OpenSearch"
+
+    def __init__(self, url: str):
+        import opensearchpy
+
+        self.errors = opensearchpy.TransportError
+        self.client = opensearchpy.OpenSearch(hosts=[url], timeout=60)
+        self.expected: dict[str, tuple] = {}
+
+    def _search(self, query: str) -> dict:
+        body = {"query": {"match": {"text": query}}, "size": 10}
+        return self.client.search(index=ALIAS, body=body)
+
+    @staticmethod
+    def found(answer: dict) -> tuple:
+        return answer["hits"]["total"]["value"], frozenset(h["_id"] for h in answer["hits"]["hits"])
+
+    def learn(self, query: str) -> None:
+        answer = self._search(query)
+        assert answer["_shards"]["failed"] == 0 and answer["hits"]["hits"], (query, answer)
+        self.expected[query] = self.found(answer)
+
+    def ask(self, query: str) -> tuple[str, str]:
+        try:
+            answer = self._search(query)
+        except self.errors as exc:
+            return f"http {exc.status_code}", str(exc)[:300]
+        if self.found(answer) == self.expected[query] and answer["_shards"]["failed"] == 0:
+            return "200 ok", ""
+        if answer["_shards"]["failed"] > 0 and answer["hits"]["hits"]:
+            return "200 partial, said so", f"{query}: {answer['_shards']}"
+        return "200 other results", f"{query}: {self.found(answer)} != {self.expected[query]}"
+
+    def close(self) -> None:
+        self.client.close()
 
 
-def _query_loop(url: str, expected: dict, tally: Tally, stop: threading.Event) -> None:
-    api = Api(url)
+def _query_loop(client, tally: Tally, stop: threading.Event) -> None:
     deadline = time.monotonic() + QUERY_LOOP_LIMIT
     i = 0
     while not stop.is_set() and time.monotonic() < deadline:
         query = QUERIES[i % len(QUERIES)]
         i += 1
         try:
-            status, answer = api.search(query)
+            outcome, detail = client.ask(query)
         except Exception as exc:  # noqa: BLE001 - every failure is counted, none may happen
-            tally.record(type(exc).__name__, str(exc)[:200])
-            continue
-        if status != 200:
-            tally.record(f"http {status}", json.dumps(answer)[:200])
-        elif found(answer) == expected[query]:
-            tally.record("200 ok")
-        elif answer["results"] and set(answer["notices"]) > set(expected[query][2]):
-            tally.record("200 partial, said so", f"{query}: {answer['notices']}")
-        else:
-            got = found(answer)
-            tally.record("200 other results", f"{query}: {got} instead of {expected[query]}")
-    api.close()
+            outcome, detail = type(exc).__name__, str(exc)[:300]
+        tally.record(outcome, detail)
+    client.close()
 
 
-def _run_phase(tally: Tally, phase: str, until, timeout: float) -> None:
-    """Switch the tally to `phase`, then wait at least its PHASE_SECONDS and until `until()`."""
-    tally.phase = phase
+def _run_phase(tallies: list[Tally], phase: str, until, timeout: float) -> None:
+    """Switch the tallies to `phase`, then wait at least its PHASE_SECONDS and until `until()`."""
+    for tally in tallies:
+        tally.phase = phase
     start = time.monotonic()
     while time.monotonic() - start < PHASE_SECONDS[phase] or not until():
         assert time.monotonic() - start < timeout, f"{phase}: condition not met in {timeout} s"
@@ -161,57 +214,65 @@ def test_sigkill_of_one_node_loses_no_request_and_the_node_rejoins(tmp_path, see
     first = start_node(tmp_path / "first", cluster=cluster)
     second: Node | None = None
     stop = threading.Event()
-    loop = None
+    loops: list[threading.Thread] = []
     try:
         second = start_node(tmp_path / "second", cluster=cluster, seed=first.transport, nodes=2)
-        client = opensearchpy.OpenSearch(hosts=[first.url], timeout=60)
+        admin = opensearchpy.OpenSearch(hosts=[first.url], timeout=60)
         config = _write_config(tmp_path, seeds, first.url)
         built = _seedsearch(config, "index")
         assert built.returncode == 0, built.stderr
-        health = client.cluster.health(
+        health = admin.cluster.health(
             index=ALIAS, wait_for_status="green", params={"timeout": "120s"}, request_timeout=150
         )
         assert health["status"] == "green" and health["number_of_nodes"] == 2
-        second_id = _node_id(client, second)
-        assert _shard_holders(client) == {_name(first), _name(second)}
-        primaries_lost = _primaries_on(client, _name(second))
+        second_id = _node_id(admin, second)
+        assert _shard_holders(admin) == {_name(first), _name(second)}
+        primaries_lost = _primaries_on(admin, _name(second))
 
         with Server(config) as server:
-            api = Api(server.url)
-            expected = {}
-            for query in QUERIES:
-                status, answer = api.search(query)
-                assert status == 200 and answer["total"] > 0, (query, answer)
-                expected[query] = found(answer)
-            api.close()
-
-            tally = Tally()
-            loop = threading.Thread(target=_query_loop, args=(server.url, expected, tally, stop))
-            loop.start()
-            _run_phase(tally, "before kill", lambda: True, 30)
+            clients = [Product(server.url), Bare(first.url)]
+            for asker in clients:
+                for query in QUERIES:
+                    asker.learn(query)
+            tallies = [Tally() for _ in clients]
+            loops = [
+                threading.Thread(target=_query_loop, args=(c, t, stop))
+                for c, t in zip(clients, tallies, strict=True)
+            ]
+            for loop in loops:
+                loop.start()
+            _run_phase(tallies, "before kill", lambda: True, 30)
             second.kill()
-            _run_phase(tally, "node down", lambda: _nodes(client) == 1, 120)
+            _run_phase(tallies, "node down", lambda: _nodes(admin) == 1, 120)
             second.start()
-            _run_phase(tally, "restarting", lambda: _green_with(client, 2), 300)
-            _run_phase(tally, "rejoined", lambda: True, 30)
+            _run_phase(tallies, "restarting", lambda: _green_with(admin, 2), 300)
+            _run_phase(tallies, "rejoined", lambda: True, 30)
             stop.set()
-            loop.join(timeout=120)
+            for loop in loops:
+                loop.join(timeout=120)
 
-        print(
-            f"\nkill trial through seedsearch ({cluster}, {primaries_lost} of 2 primaries on the"
-            f" killed node): {tally.summary()}"
+        report = "\n".join(
+            f"  {c.name}: {t.summary()}" for c, t in zip(clients, tallies, strict=True)
         )
-        assert tally.wrong == [], tally.summary()
-        for phase in PHASES:
-            assert tally.count(phase, "200 ok") > 0, phase
+        print(
+            f"\nkill trial ({cluster}, {primaries_lost} of 2 primaries on the killed node):\n"
+            + report
+        )
+        warnings = [line for line in server.log if "WARNING" in line or "ERROR" in line]
+        for c, tally in zip(clients, tallies, strict=True):
+            assert tally.wrong == [], (
+                f"{c.name}: {tally.wrong}\n{report}\nserver log:\n" + "\n".join(warnings[-20:])
+            )
+            for phase in PHASES:
+                assert tally.count(phase, "200 ok") > 0, (c.name, phase)
         # The same node came back (its id lives in its data folder) and holds shards again.
-        assert _node_id(client, second) == second_id
-        assert _shard_holders(client) == {_name(first), _name(second)}
+        assert _node_id(admin, second) == second_id
+        assert _shard_holders(admin) == {_name(first), _name(second)}
         checked = _seedsearch(config, "index", "--check")
         assert checked.returncode == 0, checked.stdout + checked.stderr
     finally:
         stop.set()
-        if loop is not None:
+        for loop in loops:
             loop.join(timeout=120)
         if second is not None:
             second.stop()
@@ -222,26 +283,26 @@ def _name(node: Node) -> str:
     return f"node-{node.port}"
 
 
-def _nodes(client) -> int:
-    return client.cluster.health()["number_of_nodes"]
+def _nodes(admin) -> int:
+    return admin.cluster.health()["number_of_nodes"]
 
 
-def _green_with(client, nodes: int) -> bool:
-    health = client.cluster.health(index=ALIAS)
+def _green_with(admin, nodes: int) -> bool:
+    health = admin.cluster.health(index=ALIAS)
     return health["status"] == "green" and health["number_of_nodes"] == nodes
 
 
-def _node_id(client, node: Node) -> str:
-    nodes = client.nodes.info(node_id=_name(node), metric="transport")["nodes"]
+def _node_id(admin, node: Node) -> str:
+    nodes = admin.nodes.info(node_id=_name(node), metric="transport")["nodes"]
     assert len(nodes) == 1, nodes
     return next(iter(nodes))
 
 
-def _primaries_on(client, node_name: str) -> int:
-    rows = client.cat.shards(index=ALIAS, format="json")
+def _primaries_on(admin, node_name: str) -> int:
+    rows = admin.cat.shards(index=ALIAS, format="json")
     return sum(1 for row in rows if row["prirep"] == "p" and row["node"] == node_name)
 
 
-def _shard_holders(client) -> set[str]:
-    rows = client.cat.shards(index=ALIAS, format="json")
+def _shard_holders(admin) -> set[str]:
+    rows = admin.cat.shards(index=ALIAS, format="json")
     return {row["node"] for row in rows if row["state"] == "STARTED"}
