@@ -138,6 +138,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N stories")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--no-build", action="store_true", help="reuse the index of an earlier run")
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -150,14 +151,15 @@ def main() -> int:
     config = write_config(work, args.url)
     out: dict = {"documents": len(stories)}
 
-    started = time.perf_counter()
-    subprocess.run(
-        [*seedsearch_cmd(), "--config", str(config), "index", "--full", "--quiet"], check=True
-    )
-    seconds = time.perf_counter() - started
-    out["build_seconds"] = seconds
-    out["build_docs_per_s"] = len(stories) / seconds
-    print(f"build: {len(stories)} documents in {seconds:.1f}s = {len(stories) / seconds:.0f}/s")
+    if not args.no_build:
+        started = time.perf_counter()
+        subprocess.run(
+            [*seedsearch_cmd(), "--config", str(config), "index", "--full", "--quiet"], check=True
+        )
+        seconds = time.perf_counter() - started
+        out["build_seconds"] = seconds
+        out["build_docs_per_s"] = len(stories) / seconds
+        print(f"build: {len(stories)} documents in {seconds:.1f}s = {len(stories) / seconds:.0f}/s")
 
     bodies = recorded_bodies(config, queries)
     port = free_port()

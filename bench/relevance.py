@@ -153,7 +153,8 @@ def bm25s_runs(docs, queries):
     tokens = bm25s.tokenize(
         [q["text"] for q in queries], stopwords="en", stemmer=stemmer, show_progress=False
     )
-    results, _ = retriever.retrieve(tokens, k=DEPTH, show_progress=False, n_threads=1)
+    k = min(DEPTH, len(docs))  # bm25s refuses a k beyond the corpus (ADI has 82 documents)
+    results, _ = retriever.retrieve(tokens, k=k, show_progress=False, n_threads=1)
     runs = {}
     for q, row in zip(queries, results, strict=True):
         ranking = [docs[i]["id"] for i in row]

@@ -174,8 +174,9 @@ class Node:
             self.process.stdin.close()
 
 
-def start_node(data_dir: Path, *, cluster: str = "seedsearch-test", seed: str | None = None,
-               nodes: int = 1) -> Node:
+def start_node(
+    data_dir: Path, *, cluster: str = "seedsearch-test", seed: str | None = None, nodes: int = 1
+) -> Node:
     """Build the launcher if needed, start a node on free ports, and wait until it serves.
 
     Another process may take the ports between choosing and binding them; then the node exits

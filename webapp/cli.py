@@ -49,7 +49,12 @@ def serve(
     except BackendUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     if missing:
-        click.echo(f"no index in {config.index_dir}; building it from the corpus", err=True)
+        where = (
+            f"'{config.opensearch.index}' on {config.opensearch.url}"
+            if backend.kind == "opensearch"
+            else config.index_dir
+        )
+        click.echo(f"no index in {where}; building it from the corpus", err=True)
         try:
             report = backend.build(config.corpus_dir)
         except (BuildError, IndexBusy, OSError, BackendUnavailable) as exc:

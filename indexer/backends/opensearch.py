@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import generations as gens
+from ..analysis import words
 from ..backend import BackendUnavailable
 from ..build import BuildError, BuildReport, CheckReport, build_index, compare
 from ..config import Config, SearchConfig
@@ -32,10 +33,14 @@ except ImportError:  # the optional extra is not installed
     OpenSearch = None
 
 log = logging.getLogger(__name__)
+# opensearch-py logs every request at INFO: a line per search in the server's log.
+logging.getLogger("opensearch").setLevel(logging.WARNING)
 USER_VAR = "SEEDSEARCH_OPENSEARCH_USER"
 PASSWORD_VAR = "SEEDSEARCH_OPENSEARCH_PASSWORD"
 # Seconds a call may take beyond the search time budget before the cluster counts as down.
 GRACE_S = 5.0
+# A build's calls (a bulk request of BULK_DOCS, a refresh of a new generation) may take longer.
+BUILD_TIMEOUT_S = 300.0
 RELATED_TERMS = 12  # as indexer/related.py: enough distinctive words for a news story
 POOL_SIZE = 16  # connections per process: waitress's threads share them
 
@@ -77,9 +82,9 @@ class OpenSearchBackend:
         self.index_dir = Path(config.index_dir)
         timeout = config.search.time_budget_ms / 1000 + GRACE_S
         self.client = make_client(config, timeout)
-        self.indices = Indices(
-            self.client, self.alias, config.opensearch.shards, config.opensearch.replicas
-        )
+        layout = (self.alias, config.opensearch.shards, config.opensearch.replicas)
+        self.indices = Indices(self.client, *layout)
+        self.builds = Indices(make_client(config, BUILD_TIMEOUT_S), *layout)
 
     @contextlib.contextmanager
     def _reached(self):
@@ -106,6 +111,9 @@ class OpenSearchBackend:
         _validate(request, limits)
         with self._reached():
             engine = OpenSearchEngine(self.client, self.alias, limits, deadline)
+            typed = [w for w, _, _ in words(request.q)]
+            if len(request.q) > limits.max_query_chars or len(typed) > limits.max_terms:
+                engine.prefetch(typed)  # understand() will trim it by every word's count
             return answer(engine, request, limits, start, deadline)
 
     def document(self, doc_id: str) -> Document | None:
@@ -180,16 +188,16 @@ class OpenSearchBackend:
 
         with self._reached():
             return build_index(
-                corpus_dir, self.index_dir, full=full, progress=progress, store=store(self.indices)
+                corpus_dir, self.index_dir, full=full, progress=progress, store=store(self.builds)
             )
 
     def rollback(self) -> tuple[str, str | None]:
         with self._reached(), gens.build_lock(self.index_dir):
-            live = self.indices.live()
-            others = [name for name in self.indices.generations() if name != live]
+            live = self.builds.live()
+            others = [name for name in self.builds.generations() if name != live]
             if not others:
                 raise BuildError(f"no earlier index of '{self.alias}' to roll back to")
-            self.indices.point_alias(others[-1])
+            self.builds.point_alias(others[-1])
             return others[-1], live
 
     def check(self, corpus_dir: Path) -> CheckReport:

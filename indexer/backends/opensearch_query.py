@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 
+from opensearchpy.exceptions import TransportError
 from rapidfuzz.distance import OSA
 
 from .. import feedback, highlight
@@ -32,6 +33,8 @@ from ..query import (
     positive_words,
 )
 from ..search import FACET_VALUES, Hit, SearchRequest, _Run
+from ..suggest import MAX_WORD_CHARS as MAX_CHARS
+from ..suggest import MIN_WORD_CHARS as MIN_CHARS
 from ..suggest import respell
 
 # Whoosh field names (what the policy and feedback speak) -> this mapping's fields.
@@ -41,18 +44,28 @@ FIELDS = {
     "body_exact": "text.exact",
     "title_exact": "title.exact",
 }
-# Lucene's BM25 leaves out BM25's constant (k1 + 1) factor; feedback weighs articles by
-# exp(score), so scores are put back on Whoosh's scale first.
-SCORE_SCALE = 1.2 + 1
 # Stored fields a result needs.
 SOURCE_FIELDS = ["id", "title", "date", "source", "text"]
 MATCH_ALL = {"match_all": {}}
+# The least time a search is given: a shard given less fails rather than answering partially.
+MIN_TIMEOUT_MS = 50
 SUGGEST_OPTIONS = 50  # term-suggester candidates asked for per word and field
 _TERM = re.compile(r"(?:^|\s|\()\+?([\w.]+\.exact):(\S+?)(?:\^[\d.]+)?(?=\s|\)|$)")
 
 
 def _weight(name: str) -> float:
     return TITLE_WEIGHT if name.startswith("title") else 1.0
+
+
+def _scored_if(name: str, words, check: dict, boost: float) -> dict:
+    """Documents passing `check` (a phrase, words near each other), scored as the sum of the
+    words' own scores times `boost`: how the Whoosh backend scores phrases (evaluate.py), where
+    Lucene's phrase scoring would discount sloppy matches and weigh the phrase as one term.
+    Lucene counts the stopwords a phrase skips as gaps, Whoosh does not: the proximity check
+    allows PROXIMITY_SLOP gaps, which holds Whoosh's PROXIMITY_SLOP - 1 words between and
+    a stopword."""
+    scored = [{"match": {name: {"query": w, "boost": boost}}} for w in words]
+    return {"bool": {"filter": [check], "must": scored}}
 
 
 def _should(clauses: list[dict]) -> dict:
@@ -112,13 +125,10 @@ class Compiler:
         return ["title.exact"] if fieldname == "title" else ["text.exact", "title.exact"]
 
     def phrase(self, node: Phrase) -> dict:
+        text = " ".join(node.words)
         return _should(
             [
-                {
-                    "match_phrase": {
-                        name: {"query": " ".join(node.words), "boost": _weight(name) * 1.5}
-                    }
-                }
+                _scored_if(name, node.words, {"match_phrase": {name: text}}, _weight(name) * 1.5)
                 for name in self._exact_names(node.field)
             ]
         )
@@ -164,15 +174,22 @@ class Compiler:
             (a, b) for a, b in zip(plain, plain[1:], strict=False) if a and b and stem(a) != stem(b)
         )
         return [
-            {
-                "match_phrase": {
-                    name: {
-                        "query": f"{a} {b}",
-                        "slop": PROXIMITY_SLOP,
-                        "boost": PROXIMITY_WEIGHT * _weight(name),
+            _scored_if(
+                name,
+                (a, b),
+                {
+                    "intervals": {
+                        name: {
+                            "match": {
+                                "query": f"{a} {b}",
+                                "ordered": True,
+                                "max_gaps": PROXIMITY_SLOP,
+                            }
+                        }
                     }
-                }
-            }
+                },
+                PROXIMITY_WEIGHT * _weight(name),
+            )
             for a, b in pairs
             for name in ("text", "title")
         ]
@@ -211,6 +228,7 @@ class OpenSearchEngine:
         self.deadline = deadline
         self.reader = Reader(self)
         self.compiler = Compiler(self, limits.max_prefix_terms)
+        self.options: dict[str, list[str]] = {}  # word -> its term-suggester candidates
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -219,7 +237,10 @@ class OpenSearchEngine:
     # --- calls ------------------------------------------------------------------------------
 
     def _left_ms(self) -> int:
-        return max(1, int((self.deadline - time.monotonic()) * 1000))
+        return max(MIN_TIMEOUT_MS, int((self.deadline - time.monotonic()) * 1000))
+
+    def _expired(self) -> bool:
+        return time.monotonic() > self.deadline
 
     def count(self, query: dict, filters: list[dict] | None = None) -> int:
         body = {"query": {"bool": {"must": [query], "filter": filters or []}}}
@@ -241,9 +262,32 @@ class OpenSearchEngine:
             found.update(_TERM.findall(item.get("explanation", "")))
         return len({term for _, term in found})
 
-    def _search(self, body: dict) -> dict:
+    def _search(self, body: dict) -> dict | None:
+        """The answer, or None when the time budget ran out and the cluster gave up on the
+        search (a shard whose rewrite or suggest phase times out fails instead of answering
+        partially)."""
         body["timeout"] = f"{self._left_ms()}ms"
-        return self.client.search(index=self.index, body=body)
+        try:
+            return self.client.search(index=self.index, body=body)
+        except TransportError as exc:
+            if exc.status_code == 500 and self._expired():
+                return None
+            raise
+
+    def prefetch(self, words: list[str]) -> None:
+        """Every word's document count in the stemmed fields in one request: what the
+        long-query trimming (search.understand) asks of `reader` word by word."""
+        wanted = {
+            f"{name}|{stem(w)}": {"term": {FIELDS[name]: stem(w)}}
+            for w in set(words)
+            for name in ("body", "title")
+        }
+        body = {"size": 0, "aggs": {"words": {"filters": {"filters": wanted}}}}
+        answer = self.client.search(index=self.index, body=body)
+        self.reader._count = answer["hits"]["total"]["value"]
+        for key, bucket in answer["aggregations"]["words"]["buckets"].items():
+            name, term = key.split("|", 1)
+            self.reader._df[(name, term)] = bucket["doc_count"]
 
     # --- what answer() calls ----------------------------------------------------------------
 
@@ -276,10 +320,14 @@ class OpenSearchEngine:
             "_source": ["title", "text"],
         }
         answer = self._search(body)
+        if answer is None:
+            return q
         top = []
         for hit in answer["hits"]["hits"]:
             self.reader.stored[hit["_id"]] = hit["_source"]
-            top.append((hit["_score"] * SCORE_SCALE, hit["_id"]))
+            # Feedback weighs articles by exp(score): Lucene's BM25 scores are on Whoosh's
+            # scale already (both leave out BM25's constant k1 + 1 factor).
+            top.append((hit["_score"], hit["_id"]))
         extra = [
             {"term": {FIELDS[name]: {"value": term, "boost": boost}}}
             for name, term, boost in feedback.expansion_terms(self.reader, top, n_query_terms)
@@ -335,15 +383,22 @@ class OpenSearchEngine:
                 "index": self._frequencies(concepts),
             },
         }
+        typed = [w for w in _typed_words(concepts) if w not in self.options]
+        if typed:
+            body["suggest"] = _suggesters(typed)
         if request.sort == "newest":
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
             body["track_scores"] = True
         answer = self._search(body)
+        if answer is None:  # out of time: nothing found, and the response says so
+            return _Run([], 0, {"source": ([], 0), "year": ([], 0)}, True)
         hits = answer["hits"]["hits"]
         # answer() slices the page out of the top `limit`: the pages before are placeholders.
         ranked = [(0.0, None)] * first + [(hit["_score"] or 0.0, hit["_source"]) for hit in hits]
         aggs = answer.get("aggregations", {})
         self._remember(aggs["index"])
+        if typed:
+            self._remember_options(typed, answer.get("suggest", {}))
         sources = [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]]
         years = [(b["key_as_string"], b["doc_count"]) for b in aggs["year"]["buckets"]]
         facets = {
@@ -367,34 +422,64 @@ class OpenSearchEngine:
 
     def _candidates(self, reader, word: str, limit: int) -> dict[str, int]:
         """Indexed words within `limit` edits of `word` (OpenSearch's term suggester finds
-        them; the distance is counted as the Whoosh backend counts it)."""
-        body = {
-            "suggest": {
-                name: {
-                    "text": word,
-                    "term": {
-                        "field": name,
-                        "max_edits": max(1, min(limit, 2)),
-                        "suggest_mode": "always",
-                        "string_distance": "damerau_levenshtein",
-                        "size": SUGGEST_OPTIONS,
-                        "prefix_length": 0,
-                        "min_word_length": 2,
-                    },
-                }
-                for name in ("text.exact", "title.exact")
-            }
-        }
-        answer = self.client.search(index=self.index, body={"size": 0, **body})
+        them, on the main search when it could; the distance is counted as on Whoosh)."""
+        if word not in self.options:
+            answer = self.client.search(
+                index=self.index, body={"size": 0, "suggest": _suggesters([word])}
+            )
+            self._remember_options([word], answer.get("suggest", {}))
         found: dict[str, int] = {}
-        for entries in answer.get("suggest", {}).values():
-            for entry in entries:
-                for option in entry.get("options", []):
-                    cand = option["text"]
-                    dist = OSA.distance(word, cand)
-                    if cand != word and dist <= limit:
-                        found[cand] = min(dist, found.get(cand, dist))
+        for cand in self.options.get(word, ()):
+            dist = OSA.distance(word, cand)
+            if cand != word and dist <= limit:
+                found[cand] = min(dist, found.get(cand, dist))
         return found
+
+    def _remember_options(self, words, suggest: dict) -> None:
+        """Each word's candidates, and their document counts in both exact fields (a field
+        whose list was not cut at SUGGEST_OPTIONS lacks a candidate because it has none)."""
+        for word in words:
+            options: dict[str, dict[str, int]] = {}
+            for name in ("body_exact", "title_exact"):
+                entries = suggest.get(f"{name}|{word}", [])
+                listed = [o for entry in entries for o in entry.get("options", [])]
+                for option in listed:
+                    options.setdefault(option["text"], {})[name] = option["freq"]
+                if len(listed) < SUGGEST_OPTIONS:
+                    for counts in options.values():
+                        counts.setdefault(name, 0)
+            for cand, counts in options.items():
+                for name, freq in counts.items():
+                    self.reader._df.setdefault((name, cand), freq)
+            self.options[word] = list(options)
+
+
+def _typed_words(concepts) -> list[str]:
+    """The query words did-you-mean may respell (suggest.respell decides which it does)."""
+    words = {w.text for w in positive_words(_group(concepts)) if isinstance(w, Word)}
+    return sorted(
+        w for w in words if w.isalpha() and w not in STOPWORDS and MIN_CHARS <= len(w) <= MAX_CHARS
+    )
+
+
+def _suggesters(words) -> dict:
+    """Term suggesters for `words` in both exact fields, up to two edits."""
+    return {
+        f"{name}|{word}": {
+            "text": word,
+            "term": {
+                "field": FIELDS[name],
+                "max_edits": 2,
+                "suggest_mode": "always",
+                "string_distance": "damerau_levenshtein",
+                "size": SUGGEST_OPTIONS,
+                "prefix_length": 0,
+                "min_word_length": 2,
+            },
+        }
+        for word in words
+        for name in ("body_exact", "title_exact")
+    }
 
 
 def _group(concepts) -> Node | None:
