@@ -7,8 +7,9 @@ over it (its [opensearch] url is the first node). A client queries the JSON API 
 while the second node is killed, restarted on the same data and ports, and rejoins: every request
 must answer 200 with the documents it found before the kill, or, when it lost a shard copy
 mid-search, with partial results that its notices admit. Then `seedsearch index --check` passes.
-A bare opensearch-py client queries the same node beside it, under the same rule (partial only
-with `_shards.failed`), so a failure shows whether the cluster or the product let it through.
+A bare opensearch-py client queries the same node beside it, for comparison only: OpenSearch
+itself answers 500 (or 200 with `_shards.failed`) to a search whose fetch phase was on the node
+when it died, and does not retry it on the other copy; seedsearch must not pass that on.
 (The killed node is the one the product does not talk to: a single-URL client cannot fail over,
 which is a matter of load balancing in front of a cluster, not of the cluster.)
 """
@@ -259,12 +260,15 @@ def test_sigkill_of_one_node_loses_no_request_and_the_node_rejoins(tmp_path, see
             + report
         )
         warnings = [line for line in server.log if "WARNING" in line or "ERROR" in line]
-        for c, tally in zip(clients, tallies, strict=True):
-            assert tally.wrong == [], (
-                f"{c.name}: {tally.wrong}\n{report}\nserver log:\n" + "\n".join(warnings[-20:])
-            )
-            for phase in PHASES:
-                assert tally.count(phase, "200 ok") > 0, (c.name, phase)
+        product, bare = tallies
+        if bare.wrong:
+            print("  bare OpenSearch's other answers:\n    " + "\n    ".join(bare.wrong))
+        assert product.wrong == [], (
+            f"{product.wrong}\n{report}\nserver log:\n" + "\n".join(warnings[-20:])
+        )
+        for phase in PHASES:
+            assert product.count(phase, "200 ok") > 0, phase
+            assert bare.count(phase, "200 ok") > 0, phase
         # The same node came back (its id lives in its data folder) and holds shards again.
         assert _node_id(admin, second) == second_id
         assert _shard_holders(admin) == {_name(first), _name(second)}
