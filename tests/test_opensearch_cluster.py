@@ -58,9 +58,7 @@ class Tally:
             self.wrong.append(f"{self.phase}: {outcome} {detail[:600]}")
 
     def count(self, phase: str, outcome: str | None = None) -> int:
-        return sum(
-            n for (p, o), n in self.outcomes.items() if p == phase and outcome in (None, o)
-        )
+        return sum(n for (p, o), n in self.outcomes.items() if p == phase and outcome in (None, o))
 
     def summary(self) -> str:
         return ", ".join(
@@ -263,8 +261,8 @@ def test_sigkill_of_one_node_loses_no_request_and_the_node_rejoins(tmp_path, see
         product, bare = tallies
         if bare.wrong:
             print("  bare OpenSearch's other answers:\n    " + "\n    ".join(bare.wrong))
-        assert product.wrong == [], (
-            f"{product.wrong}\n{report}\nserver log:\n" + "\n".join(warnings[-20:])
+        assert product.wrong == [], f"{product.wrong}\n{report}\nserver log:\n" + "\n".join(
+            warnings[-20:]
         )
         for phase in PHASES:
             assert product.count(phase, "200 ok") > 0, phase

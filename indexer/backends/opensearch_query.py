@@ -229,6 +229,7 @@ class OpenSearchEngine:
         self.reader = Reader(self)
         self.compiler = Compiler(self, limits.max_prefix_terms)
         self.options: dict[str, list[str]] = {}  # word -> its term-suggester candidates
+        self.shards_failed = False  # some shard copy did not answer: results are partial
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -268,7 +269,9 @@ class OpenSearchEngine:
         partially)."""
         body["timeout"] = f"{self._left_ms()}ms"
         try:
-            return self.client.search(index=self.index, body=body)
+            answer = self.client.search(index=self.index, body=body)
+            self.shards_failed |= bool(answer.get("_shards", {}).get("failed"))
+            return answer
         except TransportError as exc:
             if exc.status_code == 500 and self._expired():
                 return None
