@@ -1,5 +1,6 @@
 """The test node is a real OpenSearch: it answers, stems with the common analysis module, and
-indexes and finds the real seed documents through opensearch-py."""
+indexes and finds the real seed documents through opensearch-py; and the bare-OpenSearch load of
+bench/opensearch_bench.py counts what it gets."""
 
 from __future__ import annotations
 
@@ -88,3 +89,21 @@ def test_seed_document_is_indexed_and_found_by_another_word_form(client, index, 
     assert [hit["_id"] for hit in stemmed["hits"]["hits"]] == [doc.id]
     assert stemmed["hits"]["hits"][0]["_source"]["source"] == path.name
     assert exact["hits"]["total"]["value"] == 0
+
+
+def test_bare_load_counts_answers_and_refusals(opensearch_url, client, index, seeds):
+    from opensearch_bench import bare_load
+
+    for path in sorted(seeds.iterdir()):
+        doc = clean_file(path, path.name)
+        client.index(index=index, id=doc.id, body={"text": doc.text})
+    client.indices.refresh(index=index)
+    good = [{"query": {"match": {"text": word}}} for word in ("china", "korea", "moon")]
+
+    answered = bare_load(opensearch_url, index, good, clients=2, seconds=0.5)
+    bad = [{"query": {"no_such_query": {}}}]
+    refused = bare_load(opensearch_url, index, bad, clients=1, seconds=0.3)
+
+    assert answered["requests"] > 0 and answered["errors"] == 0
+    assert answered["p50"] <= answered["p99"]
+    assert refused["requests"] > 0 and refused["errors"] == refused["requests"]

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import generations as gens
+from ..analysis import words
 from ..backend import BackendUnavailable
 from ..build import BuildError, BuildReport, CheckReport, build_index, compare
 from ..config import Config, SearchConfig
@@ -41,6 +42,8 @@ GRACE_S = 5.0
 # A build's calls (a bulk request of BULK_DOCS, a refresh of a new generation) may take longer.
 BUILD_TIMEOUT_S = 300.0
 RELATED_TERMS = 12  # as indexer/related.py: enough distinctive words for a news story
+PARTIAL = "Part of the index did not answer in time; results are partial."
+RETRY_ON = (500, 502, 503, 504)  # statuses asked again (a dropped node, a busy one)
 POOL_SIZE = 16  # connections per process: waitress's threads share them
 
 
@@ -58,7 +61,11 @@ def make_client(config: Config, timeout_s: float):
         verify_certs=True,
         ca_certs=settings.ca_certs or None,
         timeout=timeout_s,
-        max_retries=1,
+        # A node of the cluster dying mid-search fails that search with a 500 ("phase/fetch/id
+        # disconnected") rather than fetching from another copy: asked again, the cluster
+        # answers from the copies left.
+        max_retries=2,
+        retry_on_status=RETRY_ON,
         retry_on_timeout=False,
         pool_maxsize=POOL_SIZE,
     )
@@ -110,7 +117,13 @@ class OpenSearchBackend:
         _validate(request, limits)
         with self._reached():
             engine = OpenSearchEngine(self.client, self.alias, limits, deadline)
-            return answer(engine, request, limits, start, deadline)
+            typed = [w for w, _, _ in words(request.q)]
+            if len(request.q) > limits.max_query_chars or len(typed) > limits.max_terms:
+                engine.prefetch(typed)  # understand() will trim it by every word's count
+            response = answer(engine, request, limits, start, deadline)
+        if engine.shards_failed:
+            response.notices.append(PARTIAL)
+        return response
 
     def document(self, doc_id: str) -> Document | None:
         with self._reached():

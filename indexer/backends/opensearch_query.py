@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 
+from opensearchpy.exceptions import TransportError
 from rapidfuzz.distance import OSA
 
 from .. import feedback, highlight
@@ -46,6 +47,8 @@ FIELDS = {
 # Stored fields a result needs.
 SOURCE_FIELDS = ["id", "title", "date", "source", "text"]
 MATCH_ALL = {"match_all": {}}
+# The least time a search is given: a shard given less fails rather than answering partially.
+MIN_TIMEOUT_MS = 50
 SUGGEST_OPTIONS = 50  # term-suggester candidates asked for per word and field
 _TERM = re.compile(r"(?:^|\s|\()\+?([\w.]+\.exact):(\S+?)(?:\^[\d.]+)?(?=\s|\)|$)")
 
@@ -226,6 +229,7 @@ class OpenSearchEngine:
         self.reader = Reader(self)
         self.compiler = Compiler(self, limits.max_prefix_terms)
         self.options: dict[str, list[str]] = {}  # word -> its term-suggester candidates
+        self.shards_failed = False  # some shard copy did not answer: results are partial
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -234,7 +238,10 @@ class OpenSearchEngine:
     # --- calls ------------------------------------------------------------------------------
 
     def _left_ms(self) -> int:
-        return max(1, int((self.deadline - time.monotonic()) * 1000))
+        return max(MIN_TIMEOUT_MS, int((self.deadline - time.monotonic()) * 1000))
+
+    def _expired(self) -> bool:
+        return time.monotonic() > self.deadline
 
     def count(self, query: dict, filters: list[dict] | None = None) -> int:
         body = {"query": {"bool": {"must": [query], "filter": filters or []}}}
@@ -256,9 +263,34 @@ class OpenSearchEngine:
             found.update(_TERM.findall(item.get("explanation", "")))
         return len({term for _, term in found})
 
-    def _search(self, body: dict) -> dict:
+    def _search(self, body: dict) -> dict | None:
+        """The answer, or None when the time budget ran out and the cluster gave up on the
+        search (a shard whose rewrite or suggest phase times out fails instead of answering
+        partially)."""
         body["timeout"] = f"{self._left_ms()}ms"
-        return self.client.search(index=self.index, body=body)
+        try:
+            answer = self.client.search(index=self.index, body=body)
+            self.shards_failed |= bool(answer.get("_shards", {}).get("failed"))
+            return answer
+        except TransportError as exc:
+            if exc.status_code == 500 and self._expired():
+                return None
+            raise
+
+    def prefetch(self, words: list[str]) -> None:
+        """Every word's document count in the stemmed fields in one request: what the
+        long-query trimming (search.understand) asks of `reader` word by word."""
+        wanted = {
+            f"{name}|{stem(w)}": {"term": {FIELDS[name]: stem(w)}}
+            for w in set(words)
+            for name in ("body", "title")
+        }
+        body = {"size": 0, "aggs": {"words": {"filters": {"filters": wanted}}}}
+        answer = self.client.search(index=self.index, body=body)
+        self.reader._count = answer["hits"]["total"]["value"]
+        for key, bucket in answer["aggregations"]["words"]["buckets"].items():
+            name, term = key.split("|", 1)
+            self.reader._df[(name, term)] = bucket["doc_count"]
 
     # --- what answer() calls ----------------------------------------------------------------
 
@@ -291,6 +323,8 @@ class OpenSearchEngine:
             "_source": ["title", "text"],
         }
         answer = self._search(body)
+        if answer is None:
+            return q
         top = []
         for hit in answer["hits"]["hits"]:
             self.reader.stored[hit["_id"]] = hit["_source"]
@@ -359,6 +393,8 @@ class OpenSearchEngine:
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
             body["track_scores"] = True
         answer = self._search(body)
+        if answer is None:  # out of time: nothing found, and the response says so
+            return _Run([], 0, {"source": ([], 0), "year": ([], 0)}, True)
         hits = answer["hits"]["hits"]
         # answer() slices the page out of the top `limit`: the pages before are placeholders.
         ranked = [(0.0, None)] * first + [(hit["_score"] or 0.0, hit["_source"]) for hit in hits]
