@@ -41,6 +41,11 @@ _ABBREVIATION_END = re.compile(r"\b\w\.\w\.$")  # "... TO U.S." ends a headline,
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?…:;\"'”’»)]")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
+# What closes a dateline after its date: "(January 24, 2017) — ", ", 2024 (Reuters) - ".
+_DATELINE_TAIL = re.compile(r"\)?(?:\s*\([^()]{1,24}\))?\s*(?:[-–—|:]+\s*)?")
+_TIMESTAMP = re.compile(
+    r"\d\d?:\d\d(?::\d\d)?(?:\s*[aApP]\.?[mM]\.?)?(?:\s+[A-Z]{2,4})?\s*[-–—|]\s+"
+)
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+([^-|–—:·•]{2,40})$")
 
 # Labels that pages print around articles, matched against a whole short line.
@@ -123,10 +128,17 @@ _CREDIT_END = re.compile(
 )
 _CREDIT_START = ("image:", "images:", "photo:", "photos:", "picture:", "credit:", "photograph:")
 _COOKIE = re.compile(r"\bcookies?\b.*\b(?:use|accept|consent|privacy|agree|settings)\b")
+# An ad's own label opening its text: "Sponsored: Buy cheap flights ...".
+_AD_START = re.compile(
+    r"(?:sponsored|advertisement|advertorial|promoted|paid (?:content|post|partner)|ad)"
+    r"(?: by [^:]{1,40})?\s*[:|]\s"
+)
 
 
 def _notice(text: str) -> str | None:
     low = text.lower()
+    if _AD_START.match(low):
+        return "ad label"
     if any(phrase in low for phrase in _FORM_PHRASES):
         return "comment form"
     if low.startswith(_CREDIT_START) or text[-1] == ")" and _CREDIT_END.search(low[-80:]):
@@ -341,10 +353,11 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
         return 0, len(lines)
     if title_key:
-        heads = [i for i in range(start, end) if lines[i].key == title_key]
-        if heads:
-            start = heads[0] + 1
-        else:
+        # Only the headline's first copy marks the start: a later one is a section heading.
+        first = next((i for i, line in enumerate(lines) if line.key == title_key), len(lines))
+        if start <= first < end:
+            start = first + 1
+        elif first < start:
             # Just above the run, with only text and soft drops (dateline, caption) between:
             # the article starts under the headline, standfirst included.
             for h in range(start - 1, max(-1, start - 1 - HEAD_GAP), -1):
@@ -468,6 +481,7 @@ def clean_blocks(
             if line.kind != "chrome" and len(line.words) <= 10 and _is_dateline(line.text):
                 line.kind, line.reason = "chrome", "dateline"
 
+    from_page = title is not None
     if title is None:
         title = _find_title(lines, doc_lang)
     title_key = normalise_key(title) if title else None
@@ -490,12 +504,14 @@ def clean_blocks(
             date, _, d_end, at = found
             line = lines[at]
             if at == body and len(line.words) > 14:
-                # "date 2021-02-09 TOKYO - ..." : drop the dateline, keep the paragraph.
-                removed.append(Removed(line.text[:d_end], "dateline"))
+                # "SEOUL, June 14, 2024 - South Korea ...": drop the dateline, keep the sentence.
+                d_end = _DATELINE_TAIL.match(line.text, d_end).end()
+                removed.append(Removed(line.text[:d_end].strip(), "dateline"))
                 line.text = line.text[d_end:].strip()
             elif len(line.words) <= 14:
                 line.kind, line.reason = "chrome", "dateline"
 
+    _strip_timestamp(lines, start, end, title_key, removed)
     kept: list[str] = []
     whole = (start, end) == (0, len(lines))
     related = False
@@ -525,7 +541,28 @@ def clean_blocks(
             removed.append(Removed(text[cut:], "other language"))
             text = text[:cut].rstrip()
         kept.append(text)
+    if not kept and from_page:
+        # A page whose only text is its headline (a link post): the headline is the text.
+        # Only a headline the page's metadata confirms: a dump's first line is no evidence.
+        head = next((r for r in removed if r.reason == "headline"), None)
+        if head:
+            removed.remove(head)
+            kept.append(head.text)
     return Result(title, date, kept, removed)
+
+
+def _strip_timestamp(
+    lines: list[_Line], start: int, end: int, title_key: str | None, removed: list[Removed]
+) -> None:
+    """A clock time opening the article ("17:04 - China's ...") is dateline chrome."""
+    for line in lines[start:end]:
+        if line.kind == "chrome" or line.key == title_key:
+            continue
+        m = _TIMESTAMP.match(line.text)
+        if m and m.end() < len(line.text):
+            removed.append(Removed(m.group().strip(), "timestamp"))
+            line.text = line.text[m.end() :]
+        return
 
 
 def _spare_repeated_data(lines: list[_Line]) -> None:
