@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 from shared_data import require_shared
@@ -60,3 +61,10 @@ def test_a_link_post_keeps_its_headline_as_text() -> None:
     # A Reddit link post: the <h1> is all the post says; it must not vanish as "headline".
     doc = clean_bytes(wcxb("0561", "html"), "0561.html")
     assert "FCC Chair to Europe: If You Restrict US Satellite Providers" in doc.text
+
+
+def test_date_without_metadata_comes_from_the_page() -> None:
+    # 0005 has no published-time metadata: htmldate reads the date the page prints.
+    doc = clean_bytes(wcxb("0005", "html"), "0005.html")
+    truth = json.loads(require_shared("wcxb-dev", "ground-truth.json").read_text())["0005"]
+    assert doc.date == truth["publish_date"]
