@@ -27,13 +27,14 @@ _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
 _ANY_TAG = re.compile(r"<[^>]*>")
 _H1 = re.compile(r"<h1\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>(.*?)</h1", re.I | re.S)
 _SIZE_CHECKS = 50
+# A <noscript> with this much text is the page's content, not a "please enable JavaScript".
+NOSCRIPT_PAGE = 1000
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
 # BeautifulSoup needs about 2 s per million characters of dense tags.
 MAX_MARKUP = 1_500_000
 _DROP_TAGS = (
     "script",
     "style",
-    "noscript",
     "template",
     "svg",
     "iframe",
@@ -87,6 +88,7 @@ _CLASS_LABELS = {
     "sub": "subscription notice",
     "caption": "caption or byline",
 }
+_MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
 # Class names and microdata that name the article body itself ("article-body", "entry-content").
 _MAIN = re.compile(
     r"(?:^|\s)(?:(?:article|story|entry|post|main)[-_]{0,2}(?:body|content|text)|[\w-]*articlebody[\w-]*)"
@@ -201,7 +203,8 @@ def _class_words(tag: Tag) -> str:
 
 def _is_main(tag: Tag, words: str) -> bool:
     """Whether the page marks this element as the article body."""
-    if tag.attrs.get("itemprop") == "articleBody":
+    # schema.org: an article's body, and the text of each post of a discussion or Q&A page.
+    if tag.attrs.get("itemprop") in _MAIN_ITEMPROPS:
         return True
     return bool(words) and _MAIN.search(words) is not None
 
@@ -322,6 +325,10 @@ class _Walker:
             stack.append((iter(child.children), child, is_block, is_heading, is_main, link))
 
 
+def _visible_chars(text: str, start: int, end: int) -> int:
+    return len(" ".join(_ANY_TAG.sub(" ", text[start:end]).split()))
+
+
 def _cut_elements(text: str, removed: list[Removed], h1s: list[str]) -> str:
     """The markup without scripts, styles, comments and page chrome (reported in `removed`).
 
@@ -351,6 +358,11 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str]) -> str:
             pos = match.end()
             continue
         end += 3 if name == "!--" else 1
+        if name == "noscript" and _visible_chars(text, opening_end + 1, end) >= NOSCRIPT_PAGE:
+            # A page served to crawlers inside <noscript> (Discourse forums): the page itself.
+            out.append(text[pos : match.start()])
+            pos = opening_end + 1
+            continue
         if name == "header" and (h1 := _H1.search(text, match.end(), end)):
             h1s.append(" ".join(html.unescape(_ANY_TAG.sub(" ", h1.group(1))).split()))
         if name in _CHROME_TAGS:
