@@ -29,6 +29,10 @@ MENU_SHARE = 0.3
 # Link share above which a block is navigation (the page's article body tolerates more).
 MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
+# Another run of lines is kept when it scores this share of the best run (and at least
+# SECOND_RUN_MIN characters' worth): a thread's further posts are runs of their own.
+SECOND_RUN = 0.3
+SECOND_RUN_MIN = 400
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
 WALLS = frozenset(
@@ -107,6 +111,8 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
+# Lines that open a post of a thread: who wrote it and when.
+_ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
 # Notices that are whole sentences: comment forms, picture credits ("(Image: GETTY)",
@@ -346,12 +352,43 @@ def _best_run(scores: Sequence[float]) -> tuple[int, int, float]:
     return best
 
 
-def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
-    """The best run of lines; when the headline is printed inside it, the article starts there."""
-    start, end, best = _best_run(_scores(lines))
+def _more_runs(scores: Sequence[float], lo: int, hi: int, least: float) -> list[range]:
+    """Runs of lines in scores[lo:hi] scoring at least `least`, best first, recursively."""
+    if hi - lo < 1:
+        return []
+    start, end, best = _best_run(scores[lo:hi])
+    if best < least:
+        return []
+    start, end = start + lo, end + lo
+    return [
+        range(start, end),
+        *_more_runs(scores, lo, start, least),
+        *_more_runs(scores, end, hi, least),
+    ]
+
+
+def _after_attribution(lines: list[_Line], start: int) -> bool:
+    """Whether a post's attribution (user panel, date, time stamp) sits just above `start`."""
+    return any(line.reason in _ATTRIBUTION for line in lines[max(0, start - HEAD_GAP) : start])
+
+
+def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[range]]:
+    """The best run of lines; when the headline is printed inside it, the article starts there.
+
+    Also the other runs that score at least SECOND_RUN of the best one: the further posts of a
+    thread, the article's continuation past a large box of chrome.
+    """
+    scores = _scores(lines)
+    start, end, best = _best_run(scores)
     if best <= 0:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
-        return 0, len(lines)
+        return 0, len(lines), []
+    least = max(SECOND_RUN * best, SECOND_RUN_MIN)
+    more = [
+        run
+        for run in _more_runs(scores, 0, start, least) + _more_runs(scores, end, len(lines), least)
+        if _after_attribution(lines, run.start)
+    ]
     if title_key:
         # Only the headline's first copy marks the start: a later one is a section heading.
         first = next((i for i, line in enumerate(lines) if line.key == title_key), len(lines))
@@ -366,7 +403,7 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
                     break
                 if lines[h].kind == "chrome" and lines[h].reason not in _SOFT_REASONS:
                     break
-    return start, end
+    return start, end, more
 
 
 def _title_like(line: _Line, doc_lang: str | None) -> bool:
@@ -486,11 +523,11 @@ def clean_blocks(
         title = _find_title(lines, doc_lang)
     title_key = normalise_key(title) if title else None
     if web:
-        start, end = _region(lines, title_key)
+        start, end, more = _region(lines, title_key)
     else:
         # Nothing on the page looks like web chrome (a wire story, a clean dump): the region
         # search would only risk dropping tables and short lines of the story.
-        start, end = 0, len(lines)
+        start, end, more = 0, len(lines), []
 
     removed: list[Removed] = []
     if date is None:
@@ -523,7 +560,7 @@ def clean_blocks(
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
             continue
-        if not start <= i < end and not line.block.main:
+        if not start <= i < end and not line.block.main and not any(i in r for r in more):
             if related and len(line.words) > 3:
                 reason = "related-stories list"
             elif i < start:
