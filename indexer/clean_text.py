@@ -253,39 +253,98 @@ def _is_data_row(words: list[str]) -> bool:
     return len(words) >= 3 and figures >= 2 and figures * 3 >= len(words)
 
 
+@dataclass
+class _Context:
+    """What the chrome rules know about the document besides the line itself."""
+
+    doc_lang: str | None
+    stop: frozenset[str]
+    repeated: Container[str]  # keys of lines other documents of the corpus print too
+    seen: set[str] = field(default_factory=set)  # keys of the lines above
+
+
+def rule_no_words(line: _Line, ctx: _Context) -> str | None:
+    """Rules ("____"), bullets and stray symbols."""
+    return "no words" if not line.words or not _ALNUM.search(line.text) else None
+
+
+def rule_label(line: _Line, ctx: _Context) -> str | None:
+    """A short line that is a known label (ad, share prompt, forum panel...)."""
+    return label_reason(line.text) if len(line.words) <= 8 else None
+
+
+def rule_repeated_across(line: _Line, ctx: _Context) -> str | None:
+    """A short line that other documents of the corpus print too (site chrome)."""
+    if len(line.words) <= 12 and line.key in ctx.repeated:
+        line.across = True
+        return "repeated line"
+    return None
+
+
+def rule_repeated_here(line: _Line, ctx: _Context) -> str | None:
+    """A later copy of a line of this document."""
+    return "repeated line" if line.key in ctx.seen else None
+
+
+def rule_notice(line: _Line, ctx: _Context) -> str | None:
+    """Comment forms, picture credits, cookie banners, ad lines written as sentences."""
+    return _notice(line.text) if len(line.words) < 80 else None
+
+
+def rule_page_structure(line: _Line, ctx: _Context) -> str | None:
+    """What the HTML around the block says it is (nav, footer, comments, ad...)."""
+    return line.block.boiler
+
+
+def rule_links(line: _Line, ctx: _Context) -> str | None:
+    """A block that is mostly link text (the article body tolerates more)."""
+    block = line.block
+    return "navigation" if block.link > (MAIN_LINKS if block.main else MAX_LINKS) else None
+
+
+def rule_other_language(line: _Line, ctx: _Context) -> str | None:
+    """A line written in another language than the document."""
+    return "other language" if _other_language(line, ctx.doc_lang, ctx.stop) else None
+
+
+# The chrome rules, cheapest first; the first that names a reason decides.
+CHROME_RULES = (
+    rule_no_words,
+    rule_label,
+    rule_repeated_across,
+    rule_repeated_here,
+    rule_notice,
+    rule_page_structure,
+    rule_links,
+    rule_other_language,
+)
+
+
+def _text_kind(line: _Line, stop: frozenset[str]) -> str:
+    """good (a paragraph), near (a short sentence) or short, for a line that is not chrome."""
+    n = len(line.words)
+    if n >= GOOD_WORDS and (not stop or _stop_ratio(line.words, stop) >= GOOD_STOP):
+        return "good"
+    return "near" if n >= 4 and line.text[-1] in _SENTENCE_END else "short"
+
+
 def _classify(
     lines: list[_Line], doc_lang: str | None, stop: frozenset[str], repeated: Container[str]
 ) -> None:
-    seen: set[str] = set()
-    has_stop = bool(stop)
+    ctx = _Context(doc_lang, stop, repeated)
     for line in lines:
-        n = len(line.words)
-        block = line.block
-        reason = label_reason(line.text) if n <= 8 else None
-        if n == 0 or not _ALNUM.search(line.text):
-            reason = "no words"  # rules (also "____"), bullets, stray symbols
-        if reason is None and n <= 12 and line.key in repeated:
-            reason = "repeated line"
-            line.across = True
-        if reason is None and line.key in seen:
-            reason = "repeated line"
-        if reason is None and n < 80:
-            reason = _notice(line.text)
-        if reason is None and block.boiler:
-            reason = block.boiler
-        if reason is None and block.link > (MAIN_LINKS if block.main else MAX_LINKS):
-            reason = "navigation"
-        if reason is None and _other_language(line, doc_lang, stop):
-            reason = "other language"
-        seen.add(line.key)
+        reason = next((r for rule in CHROME_RULES if (r := rule(line, ctx))), None)
+        ctx.seen.add(line.key)
         if reason:
             line.kind, line.reason = "chrome", reason
-            continue
-        if n >= GOOD_WORDS and (not has_stop or _stop_ratio(line.words, stop) >= GOOD_STOP):
-            line.kind = "good"
-        elif n >= 4 and line.text[-1] in _SENTENCE_END:
-            line.kind = "near"
-    # Rows of a table (several figures each) read as text when there are enough of them.
+        else:
+            line.kind = _text_kind(line, stop)
+    _mark_tables(lines)
+    _mark_forum_values(lines)
+
+
+def _mark_tables(lines: list[_Line]) -> None:
+    """Rows of a table (several figures each) read as text when there are enough of them."""
     run: list[_Line] = []
     for line in [*lines, None]:
         if line is not None and line.kind == "short" and _is_data_row(line.words):
@@ -295,7 +354,10 @@ def _classify(
             for row in run:
                 row.kind = "near"
         run = []
-    # A value printed under a forum label (user name, join date, counts) is chrome too.
+
+
+def _mark_forum_values(lines: list[_Line]) -> None:
+    """A value printed under a forum label (user name, join date, counts) is chrome too."""
     for i, line in enumerate(lines):
         if line.reason == "forum chrome":
             for j in (i - 1, i + 1):
