@@ -333,7 +333,11 @@ def _classify(
 ) -> None:
     ctx = _Context(doc_lang, stop, repeated)
     for line in lines:
-        reason = next((r for rule in CHROME_RULES if (r := rule(line, ctx))), None)
+        reason = None
+        for rule in CHROME_RULES:
+            reason = rule(line, ctx)
+            if reason:
+                break
         ctx.seen.add(line.key)
         if reason:
             line.kind, line.reason = "chrome", reason
@@ -612,6 +616,7 @@ def clean_blocks(
 
     _strip_timestamp(lines, start, end, title_key, removed)
     kept: list[str] = []
+    extra = {i for run in more for i in run}
     whole = (start, end) == (0, len(lines))
     related = False
     for i, line in enumerate(lines):
@@ -622,7 +627,7 @@ def clean_blocks(
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
             continue
-        if not start <= i < end and not line.block.main and not any(i in r for r in more):
+        if not start <= i < end and not line.block.main and i not in extra:
             if related and len(line.words) > 3:
                 reason = "related-stories list"
             elif i < start:
