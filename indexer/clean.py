@@ -8,6 +8,7 @@ from pathlib import Path
 
 from indexer.clean_html import parse_html
 from indexer.clean_text import Block, clean_blocks, normalise_key, reflow
+from indexer.dates import page_date
 from indexer.decode import decode
 from indexer.document import Document, Removed, Skip, doc_id
 
@@ -86,6 +87,8 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
         page = parse_html(text)
         result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=page.date)
         result.removed[:0] = page.removed
+        if result.date is None:
+            result.date = page_date(text)
     else:
         result = clean_blocks(_text_blocks(text), repeated=repeated)
     if not result.lines:

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from indexer.clean_text import Block
 from indexer.dates import parse_date
 from indexer.document import Removed
+from indexer.titles import TitleSources, choose_title
 
 # Before parsing, elements that never hold article text are cut out of the markup: scripts,
 # styles and comments are most of a modern page's bytes, and headers, navigation, footers and
@@ -24,14 +25,16 @@ _OPENERS = re.compile(
 )
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
 _ANY_TAG = re.compile(r"<[^>]*>")
+_H1 = re.compile(r"<h1\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>(.*?)</h1", re.I | re.S)
 _SIZE_CHECKS = 50
+# A <noscript> with this much text is the page's content, not a "please enable JavaScript".
+NOSCRIPT_PAGE = 1000
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
 # BeautifulSoup needs about 2 s per million characters of dense tags.
 MAX_MARKUP = 1_500_000
 _DROP_TAGS = (
     "script",
     "style",
-    "noscript",
     "template",
     "svg",
     "iframe",
@@ -69,7 +72,7 @@ _CLASS_REASONS = re.compile(
     r"|(?P<comments>comments?|disqus|replies)"
     r"|(?P<share>share|sharing|social|sharebar)"
     r"|(?P<related>related|recommended|more-stories|read-more|outbrain|taboola|trending)"
-    r"|(?P<ad>ad|ads|advert|advertisement|sponsor|promo|dfp)"
+    r"|(?P<ad>ad|ads|adslot|adunit|adsbygoogle|advert|advertisement|advertorial|sponsor|sponsored|promo|dfp)"
     r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup|cookie|consent|gdpr)"
     r"|(?P<caption>caption|credit|byline|author|bio|tags|keywords|gallery|slideshow|carousel|lightbox)"
     r")(?:$|[\s_-])",
@@ -85,13 +88,13 @@ _CLASS_LABELS = {
     "sub": "subscription notice",
     "caption": "caption or byline",
 }
+_MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
 # Class names and microdata that name the article body itself ("article-body", "entry-content").
 _MAIN = re.compile(
     r"(?:^|\s)(?:(?:article|story|entry|post|main)[-_]{0,2}(?:body|content|text)|[\w-]*articlebody[\w-]*)"
     r"(?:$|\s)",
     re.I,
 )
-_SITE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+[^-|–—:·•]{2,40}$")
 
 
 @dataclass
@@ -143,8 +146,8 @@ _DATE_META = (
 _META_TAGS = frozenset({"meta", "script", "time", "title"})
 
 
-def _metadata(tags: list[Tag]) -> tuple[str | None, str | None]:
-    """Title and publication date from og/article meta, JSON-LD, <time> and <title> tags."""
+def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, str | None]:
+    """Title and publication date from og/article meta, JSON-LD, <h1>, <time> and <title>."""
     meta: dict[str, str] = {}
     scripts: list[Tag] = []
     times: list[str] = []
@@ -165,13 +168,15 @@ def _metadata(tags: list[Tag]) -> tuple[str | None, str | None]:
         elif page_title is None and tag.string:
             page_title = tag.string.strip()
     ld = _json_ld(scripts)
-    title = next((meta[k] for k in _TITLE_META if k in meta), None)
-    if not title:
-        title = next(
-            (i["headline"].strip() for i in ld if isinstance(i.get("headline"), str)), None
-        )
-    if not title and page_title:
-        title = _SITE_SUFFIX.sub("", page_title) or None
+    headline = next((i["headline"] for i in ld if isinstance(i.get("headline"), str)), None)
+    sources = TitleSources(
+        h1=h1,
+        og=next((meta[k] for k in _TITLE_META if k in meta), None),
+        ld=html.unescape(headline).strip() or None if headline else None,
+        title=page_title or None,
+        site=meta.get("og:site_name"),
+    )
+    title = choose_title(sources)
     candidates = [meta[k] for k in _DATE_META if k in meta]
     candidates += [
         value
@@ -198,7 +203,8 @@ def _class_words(tag: Tag) -> str:
 
 def _is_main(tag: Tag, words: str) -> bool:
     """Whether the page marks this element as the article body."""
-    if tag.attrs.get("itemprop") == "articleBody":
+    # schema.org: an article's body, and the text of each post of a discussion or Q&A page.
+    if tag.attrs.get("itemprop") in _MAIN_ITEMPROPS:
         return True
     return bool(words) and _MAIN.search(words) is not None
 
@@ -239,6 +245,7 @@ class _Walker:
         self.reasons: list[str | None] = [None]
         self.heading = 0
         self.main = 0
+        self.h1: str | None = None  # the first headline outside page chrome
 
     def _most_of_page(self, tag: Tag) -> bool:
         # Each test reads the element's whole subtree: a budget keeps a page of thousands of
@@ -277,13 +284,16 @@ class _Walker:
             if child is None:
                 stack.pop()
                 if tag is not None:
-                    self.heading -= heading
-                    self.main -= main
-                    self.reasons.pop()
+                    if tag.name == "h1" and self.h1 is None and self.reasons[-1] is None:
+                        self.h1 = " ".join("".join(self.parts).split()) or None
+                    # The element's own text is flushed while its hints still apply.
                     if block:
                         self.flush()
                     elif tag.name in ("td", "th"):
                         self.parts.append(" ")
+                    self.heading -= heading
+                    self.main -= main
+                    self.reasons.pop()
                 continue
             if isinstance(child, NavigableString):
                 if type(child) is NavigableString:  # not a comment, doctype or CDATA
@@ -315,8 +325,15 @@ class _Walker:
             stack.append((iter(child.children), child, is_block, is_heading, is_main, link))
 
 
-def _cut_elements(text: str, removed: list[Removed]) -> str:
-    """The markup without scripts, styles, comments and page chrome (reported in `removed`)."""
+def _visible_chars(text: str, start: int, end: int) -> int:
+    return len(" ".join(_ANY_TAG.sub(" ", text[start:end]).split()))
+
+
+def _cut_elements(text: str, removed: list[Removed], h1s: list[str]) -> str:
+    """The markup without scripts, styles, comments and page chrome (reported in `removed`).
+
+    Articles often print their headline in a <header>: its <h1> is kept in `h1s`.
+    """
     lower = text.lower()
     out: list[str] = []
     pos = 0
@@ -341,6 +358,13 @@ def _cut_elements(text: str, removed: list[Removed]) -> str:
             pos = match.end()
             continue
         end += 3 if name == "!--" else 1
+        if name == "noscript" and _visible_chars(text, opening_end + 1, end) >= NOSCRIPT_PAGE:
+            # A page served to crawlers inside <noscript> (Discourse forums): the page itself.
+            out.append(text[pos : match.start()])
+            pos = opening_end + 1
+            continue
+        if name == "header" and (h1 := _H1.search(text, match.end(), end)):
+            h1s.append(" ".join(html.unescape(_ANY_TAG.sub(" ", h1.group(1))).split()))
         if name in _CHROME_TAGS:
             visible = " ".join(html.unescape(_ANY_TAG.sub(" ", text[match.start() : end])).split())
             if visible:
@@ -369,7 +393,8 @@ def _split_head(text: str) -> tuple[str | None, str]:
 def parse_html(text: str) -> Page:
     """Parse a page with BeautifulSoup (lxml) into blocks and metadata."""
     stripped: list[Removed] = []
-    head, text = _split_head(_cut_elements(text, stripped))
+    h1s: list[str] = []
+    head, text = _split_head(_cut_elements(text, stripped, h1s))
     if len(text) > MAX_MARKUP:
         stripped.append(
             Removed(f"[last {len(text) - MAX_MARKUP} characters]", "page too large: cut")
@@ -385,5 +410,6 @@ def parse_html(text: str) -> Page:
     tags = [t for s in soups for t in s.find_all(list(_META_TAGS))]
     if root is not soup and soup.head:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
-    title, date = _metadata(tags + walker.meta_tags)
+    h1 = walker.h1 or next((h for h in h1s if h), None)
+    title, date = _metadata(tags + walker.meta_tags, h1)
     return Page(walker.blocks, title, date, stripped)

@@ -29,6 +29,10 @@ MENU_SHARE = 0.3
 # Link share above which a block is navigation (the page's article body tolerates more).
 MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
+# Another run of lines is kept when it scores this share of the best run (and at least
+# SECOND_RUN_MIN characters' worth): a thread's further posts are runs of their own.
+SECOND_RUN = 0.3
+SECOND_RUN_MIN = 400
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
 WALLS = frozenset(
@@ -41,6 +45,11 @@ _ABBREVIATION_END = re.compile(r"\b\w\.\w\.$")  # "... TO U.S." ends a headline,
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?…:;\"'”’»)]")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
+# What closes a dateline after its date: "(January 24, 2017) — ", ", 2024 (Reuters) - ".
+_DATELINE_TAIL = re.compile(r"\)?(?:\s*\([^()]{1,24}\))?\s*(?:[-–—|:]+\s*)?")
+_TIMESTAMP = re.compile(
+    r"\d\d?:\d\d(?::\d\d)?(?:\s*[aApP]\.?[mM]\.?)?(?:\s+[A-Z]{2,4})?\s*[-–—|]\s+"
+)
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—:·•]\s+([^-|–—:·•]{2,40})$")
 
 # Labels that pages print around articles, matched against a whole short line.
@@ -102,6 +111,8 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
+# Lines that open a post of a thread: who wrote it and when.
+_ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
 # Notices that are whole sentences: comment forms, picture credits ("(Image: GETTY)",
@@ -123,10 +134,17 @@ _CREDIT_END = re.compile(
 )
 _CREDIT_START = ("image:", "images:", "photo:", "photos:", "picture:", "credit:", "photograph:")
 _COOKIE = re.compile(r"\bcookies?\b.*\b(?:use|accept|consent|privacy|agree|settings)\b")
+# An ad's own label opening its text: "Sponsored: Buy cheap flights ...".
+_AD_START = re.compile(
+    r"(?:sponsored|advertisement|advertorial|promoted|paid (?:content|post|partner)|ad)"
+    r"(?: by [^:]{1,40})?\s*[:|]\s"
+)
 
 
 def _notice(text: str) -> str | None:
     low = text.lower()
+    if _AD_START.match(low):
+        return "ad label"
     if any(phrase in low for phrase in _FORM_PHRASES):
         return "comment form"
     if low.startswith(_CREDIT_START) or text[-1] == ")" and _CREDIT_END.search(low[-80:]):
@@ -235,39 +253,102 @@ def _is_data_row(words: list[str]) -> bool:
     return len(words) >= 3 and figures >= 2 and figures * 3 >= len(words)
 
 
+@dataclass
+class _Context:
+    """What the chrome rules know about the document besides the line itself."""
+
+    doc_lang: str | None
+    stop: frozenset[str]
+    repeated: Container[str]  # keys of lines other documents of the corpus print too
+    seen: set[str] = field(default_factory=set)  # keys of the lines above
+
+
+def rule_no_words(line: _Line, ctx: _Context) -> str | None:
+    """Rules ("____"), bullets and stray symbols."""
+    return "no words" if not line.words or not _ALNUM.search(line.text) else None
+
+
+def rule_label(line: _Line, ctx: _Context) -> str | None:
+    """A short line that is a known label (ad, share prompt, forum panel...)."""
+    return label_reason(line.text) if len(line.words) <= 8 else None
+
+
+def rule_repeated_across(line: _Line, ctx: _Context) -> str | None:
+    """A short line that other documents of the corpus print too (site chrome)."""
+    if len(line.words) <= 12 and line.key in ctx.repeated:
+        line.across = True
+        return "repeated line"
+    return None
+
+
+def rule_repeated_here(line: _Line, ctx: _Context) -> str | None:
+    """A later copy of a line of this document."""
+    return "repeated line" if line.key in ctx.seen else None
+
+
+def rule_notice(line: _Line, ctx: _Context) -> str | None:
+    """Comment forms, picture credits, cookie banners, ad lines written as sentences."""
+    return _notice(line.text) if len(line.words) < 80 else None
+
+
+def rule_page_structure(line: _Line, ctx: _Context) -> str | None:
+    """What the HTML around the block says it is (nav, footer, comments, ad...)."""
+    return line.block.boiler
+
+
+def rule_links(line: _Line, ctx: _Context) -> str | None:
+    """A block that is mostly link text (the article body tolerates more)."""
+    block = line.block
+    return "navigation" if block.link > (MAIN_LINKS if block.main else MAX_LINKS) else None
+
+
+def rule_other_language(line: _Line, ctx: _Context) -> str | None:
+    """A line written in another language than the document."""
+    return "other language" if _other_language(line, ctx.doc_lang, ctx.stop) else None
+
+
+# The chrome rules, cheapest first; the first that names a reason decides.
+CHROME_RULES = (
+    rule_no_words,
+    rule_label,
+    rule_repeated_across,
+    rule_repeated_here,
+    rule_notice,
+    rule_page_structure,
+    rule_links,
+    rule_other_language,
+)
+
+
+def _text_kind(line: _Line, stop: frozenset[str]) -> str:
+    """good (a paragraph), near (a short sentence) or short, for a line that is not chrome."""
+    n = len(line.words)
+    if n >= GOOD_WORDS and (not stop or _stop_ratio(line.words, stop) >= GOOD_STOP):
+        return "good"
+    return "near" if n >= 4 and line.text[-1] in _SENTENCE_END else "short"
+
+
 def _classify(
     lines: list[_Line], doc_lang: str | None, stop: frozenset[str], repeated: Container[str]
 ) -> None:
-    seen: set[str] = set()
-    has_stop = bool(stop)
+    ctx = _Context(doc_lang, stop, repeated)
     for line in lines:
-        n = len(line.words)
-        block = line.block
-        reason = label_reason(line.text) if n <= 8 else None
-        if n == 0 or not _ALNUM.search(line.text):
-            reason = "no words"  # rules (also "____"), bullets, stray symbols
-        if reason is None and n <= 12 and line.key in repeated:
-            reason = "repeated line"
-            line.across = True
-        if reason is None and line.key in seen:
-            reason = "repeated line"
-        if reason is None and n < 80:
-            reason = _notice(line.text)
-        if reason is None and block.boiler:
-            reason = block.boiler
-        if reason is None and block.link > (MAIN_LINKS if block.main else MAX_LINKS):
-            reason = "navigation"
-        if reason is None and _other_language(line, doc_lang, stop):
-            reason = "other language"
-        seen.add(line.key)
+        reason = None
+        for rule in CHROME_RULES:
+            reason = rule(line, ctx)
+            if reason:
+                break
+        ctx.seen.add(line.key)
         if reason:
             line.kind, line.reason = "chrome", reason
-            continue
-        if n >= GOOD_WORDS and (not has_stop or _stop_ratio(line.words, stop) >= GOOD_STOP):
-            line.kind = "good"
-        elif n >= 4 and line.text[-1] in _SENTENCE_END:
-            line.kind = "near"
-    # Rows of a table (several figures each) read as text when there are enough of them.
+        else:
+            line.kind = _text_kind(line, stop)
+    _mark_tables(lines)
+    _mark_forum_values(lines)
+
+
+def _mark_tables(lines: list[_Line]) -> None:
+    """Rows of a table (several figures each) read as text when there are enough of them."""
     run: list[_Line] = []
     for line in [*lines, None]:
         if line is not None and line.kind == "short" and _is_data_row(line.words):
@@ -277,7 +358,10 @@ def _classify(
             for row in run:
                 row.kind = "near"
         run = []
-    # A value printed under a forum label (user name, join date, counts) is chrome too.
+
+
+def _mark_forum_values(lines: list[_Line]) -> None:
+    """A value printed under a forum label (user name, join date, counts) is chrome too."""
     for i, line in enumerate(lines):
         if line.reason == "forum chrome":
             for j in (i - 1, i + 1):
@@ -334,17 +418,49 @@ def _best_run(scores: Sequence[float]) -> tuple[int, int, float]:
     return best
 
 
-def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
-    """The best run of lines; when the headline is printed inside it, the article starts there."""
-    start, end, best = _best_run(_scores(lines))
+def _more_runs(scores: Sequence[float], lo: int, hi: int, least: float) -> list[range]:
+    """Runs of lines in scores[lo:hi] scoring at least `least`, best first, recursively."""
+    if hi - lo < 1:
+        return []
+    start, end, best = _best_run(scores[lo:hi])
+    if best < least:
+        return []
+    start, end = start + lo, end + lo
+    return [
+        range(start, end),
+        *_more_runs(scores, lo, start, least),
+        *_more_runs(scores, end, hi, least),
+    ]
+
+
+def _after_attribution(lines: list[_Line], start: int) -> bool:
+    """Whether a post's attribution (user panel, date, time stamp) sits just above `start`."""
+    return any(line.reason in _ATTRIBUTION for line in lines[max(0, start - HEAD_GAP) : start])
+
+
+def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[range]]:
+    """The best run of lines; when the headline is printed inside it, the article starts there.
+
+    Also the other runs that score at least SECOND_RUN of the best one: the further posts of a
+    thread, the article's continuation past a large box of chrome.
+    """
+    scores = _scores(lines)
+    start, end, best = _best_run(scores)
     if best <= 0:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
-        return 0, len(lines)
+        return 0, len(lines), []
+    least = max(SECOND_RUN * best, SECOND_RUN_MIN)
+    more = [
+        run
+        for run in _more_runs(scores, 0, start, least) + _more_runs(scores, end, len(lines), least)
+        if _after_attribution(lines, run.start)
+    ]
     if title_key:
-        heads = [i for i in range(start, end) if lines[i].key == title_key]
-        if heads:
-            start = heads[0] + 1
-        else:
+        # Only the headline's first copy marks the start: a later one is a section heading.
+        first = next((i for i, line in enumerate(lines) if line.key == title_key), len(lines))
+        if start <= first < end:
+            start = first + 1
+        elif first < start:
             # Just above the run, with only text and soft drops (dateline, caption) between:
             # the article starts under the headline, standfirst included.
             for h in range(start - 1, max(-1, start - 1 - HEAD_GAP), -1):
@@ -353,7 +469,7 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int]:
                     break
                 if lines[h].kind == "chrome" and lines[h].reason not in _SOFT_REASONS:
                     break
-    return start, end
+    return start, end, more
 
 
 def _title_like(line: _Line, doc_lang: str | None) -> bool:
@@ -468,15 +584,16 @@ def clean_blocks(
             if line.kind != "chrome" and len(line.words) <= 10 and _is_dateline(line.text):
                 line.kind, line.reason = "chrome", "dateline"
 
+    from_page = title is not None
     if title is None:
         title = _find_title(lines, doc_lang)
     title_key = normalise_key(title) if title else None
     if web:
-        start, end = _region(lines, title_key)
+        start, end, more = _region(lines, title_key)
     else:
         # Nothing on the page looks like web chrome (a wire story, a clean dump): the region
         # search would only risk dropping tables and short lines of the story.
-        start, end = 0, len(lines)
+        start, end, more = 0, len(lines), []
 
     removed: list[Removed] = []
     if date is None:
@@ -490,13 +607,16 @@ def clean_blocks(
             date, _, d_end, at = found
             line = lines[at]
             if at == body and len(line.words) > 14:
-                # "date 2021-02-09 TOKYO - ..." : drop the dateline, keep the paragraph.
-                removed.append(Removed(line.text[:d_end], "dateline"))
+                # "SEOUL, June 14, 2024 - South Korea ...": drop the dateline, keep the sentence.
+                d_end = _DATELINE_TAIL.match(line.text, d_end).end()
+                removed.append(Removed(line.text[:d_end].strip(), "dateline"))
                 line.text = line.text[d_end:].strip()
             elif len(line.words) <= 14:
                 line.kind, line.reason = "chrome", "dateline"
 
+    _strip_timestamp(lines, start, end, title_key, removed)
     kept: list[str] = []
+    extra = {i for run in more for i in run}
     whole = (start, end) == (0, len(lines))
     related = False
     for i, line in enumerate(lines):
@@ -507,7 +627,7 @@ def clean_blocks(
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
             continue
-        if not start <= i < end and not line.block.main:
+        if not start <= i < end and not line.block.main and i not in extra:
             if related and len(line.words) > 3:
                 reason = "related-stories list"
             elif i < start:
@@ -525,7 +645,28 @@ def clean_blocks(
             removed.append(Removed(text[cut:], "other language"))
             text = text[:cut].rstrip()
         kept.append(text)
+    if not kept and from_page:
+        # A page whose only text is its headline (a link post): the headline is the text.
+        # Only a headline the page's metadata confirms: a dump's first line is no evidence.
+        head = next((r for r in removed if r.reason == "headline"), None)
+        if head:
+            removed.remove(head)
+            kept.append(head.text)
     return Result(title, date, kept, removed)
+
+
+def _strip_timestamp(
+    lines: list[_Line], start: int, end: int, title_key: str | None, removed: list[Removed]
+) -> None:
+    """A clock time opening the article ("17:04 - China's ...") is dateline chrome."""
+    for line in lines[start:end]:
+        if line.kind == "chrome" or line.key == title_key:
+            continue
+        m = _TIMESTAMP.match(line.text)
+        if m and m.end() < len(line.text):
+            removed.append(Removed(m.group().strip(), "timestamp"))
+            line.text = line.text[m.end() :]
+        return
 
 
 def _spare_repeated_data(lines: list[_Line]) -> None:

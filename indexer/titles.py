@@ -1,0 +1,106 @@
+"""An HTML page's headline from its competing title sources (<h1>, og:title, JSON-LD, <title>)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_WORDS = re.compile(r"\w+")
+# Separators between a headline and the site's name ("Headline | Site", "Site » Headline").
+_SEPARATOR = re.compile(r"\s+[-|–—·•»/:]\s+|\s*\|\s*")
+# Two titles name the same headline when their word bags overlap this much (F1).
+AGREE = 0.5
+# A headline that no other source confirms is trusted when it has this many words; shorter
+# unconfirmed <h1>s are mostly the site's or the section's name ("Blog", "Arch Linux").
+H1_MIN_WORDS = 4
+PREFER_BASE = False
+H1_CUT = 4
+AGREE_BASE = False
+
+
+@dataclass
+class TitleSources:
+    """What a page says its title is, each source as printed (None when absent)."""
+
+    h1: str | None = None
+    og: str | None = None  # og:title, else twitter:title
+    ld: str | None = None  # JSON-LD headline
+    title: str | None = None  # <title>
+    site: str | None = None  # og:site_name
+
+
+def _bag(text: str) -> Counter[str]:
+    return Counter(_WORDS.findall(text.casefold()))
+
+
+def agreement(a: str | None, b: str | None) -> float:
+    """Word-bag F1 of two titles (0 when either is missing)."""
+    if not a or not b:
+        return 0.0
+    x, y = _bag(a), _bag(b)
+    overlap = sum((x & y).values())
+    return 2 * overlap / (sum(x.values()) + sum(y.values())) if overlap else 0.0
+
+
+def _parts(text: str) -> list[str]:
+    return [p.strip() for p in _SEPARATOR.split(text) if p.strip()]
+
+
+def _without_site(text: str, site: str | None) -> str:
+    """`text` without the site's name printed before or after it."""
+    if site and len(site) < len(text):
+        pattern = re.escape(site.strip())
+        for form in (rf"\s*[-|–—:·•»/]\s*{pattern}\s*$", rf"^\s*{pattern}\s*[-|–—:·•»/]\s*"):
+            cut = re.sub(form, "", text, flags=re.I).strip()
+            if cut and cut != text:
+                return cut
+    return text
+
+
+def _headline_part(text: str, evidence: list[str]) -> str:
+    """The part of `Headline | Section | Site` that is the headline."""
+    parts = _parts(text)
+    if len(parts) < 2:
+        return text
+    if evidence:
+        return max(parts, key=lambda p: (max(agreement(p, e) for e in evidence), len(p)))
+    # No other source to compare with: the site name is the short end part.
+    return " - ".join(parts[:-1]) if len(parts[-1].split()) <= 4 else text
+
+
+def _is_site_name(text: str, sources: TitleSources) -> bool:
+    """Whether `text` names the site rather than the page.
+
+    It does when it is og:site_name, or a part of the <title> other than its longest one
+    ("Headline - Site": the site's name is the shorter part).
+    """
+    if sources.site and agreement(text, sources.site) >= 0.8:
+        return True
+    parts = _parts(sources.title or "")
+    if len(parts) < 2:
+        return False
+    longest = max(parts, key=len)
+    return any(agreement(text, p) >= 0.8 for p in parts if p is not longest)
+
+
+def choose_title(sources: TitleSources) -> str | None:
+    """The page's headline: the <h1> when another source confirms it, else the metadata title."""
+    h1 = sources.h1
+    if h1 and _is_site_name(h1, sources):
+        h1 = None
+    meta = [t for t in (sources.og, sources.ld, sources.title) if t]
+    if not meta:
+        return h1
+    evidence = [t for t in (sources.ld, h1) if t]
+    base = _headline_part(_without_site(meta[0], sources.site), evidence)
+    if not h1:
+        return base
+    if agreement(h1, base) >= AGREE or _is_site_name(base, sources):
+        return h1
+    if sources.ld and sources.ld is not meta[0]:
+        if agreement(h1, sources.ld) >= AGREE:
+            return h1
+        if agreement(base, sources.ld) >= AGREE:
+            return base
+    return h1 if len(h1.split()) >= H1_MIN_WORDS else base

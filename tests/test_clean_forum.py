@@ -1,0 +1,42 @@
+"""Forum threads keep their posts: real wcxb-dev threads, HTML and text dumps."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from metric import bag_score
+from shared_data import require_shared
+
+from indexer.clean import clean_bytes
+from indexer.clean_text import _more_runs
+
+
+def truth(page_id: str) -> str:
+    return json.loads(require_shared("wcxb-dev", "ground-truth.json").read_text())[page_id][
+        "main_content"
+    ]
+
+
+def test_discourse_crawler_view_in_noscript_is_the_thread() -> None:
+    # Discourse serves the posts inside <noscript>; the page was cut to nothing.
+    path = require_shared("wcxb-dev", "html", "0502.html.gz")
+    doc = clean_bytes(gzip.decompress(path.read_bytes()), "0502.html")
+    # 0.0 before: the whole thread was cut with the <noscript>.
+    assert bag_score(doc.text, truth("0502")).recall >= 0.9
+
+
+def test_posts_after_the_first_are_kept_from_a_text_dump() -> None:
+    # A MacRumors thread: each post opens with its user panel; the first post alone was kept.
+    doc = clean_bytes(require_shared("wcxb-dev", "text", "0513.txt").read_bytes(), "0513.txt")
+    # F1 0.21 before: only the first post was kept.
+    score = bag_score(doc.text, truth("0513"))
+    assert score.recall >= 0.5 and score.precision >= 0.9
+    assert "Joined" not in doc.text.split("\n")
+
+
+def test_more_runs_finds_every_run_above_the_bar() -> None:
+    scores = [-5, 50, 40, -100, 30, -100, 5, -100, 60]
+    runs = _more_runs(scores, 0, len(scores), 20)
+    assert sorted((r.start, r.stop) for r in runs) == [(1, 3), (4, 5), (8, 9)]
+    assert _more_runs(scores, 0, 0, 20) == []

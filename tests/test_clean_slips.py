@@ -1,0 +1,70 @@
+"""Cleaning slips seen on ordinary pages (issue 10, point 6), each on a real file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from shared_data import require_shared
+
+from indexer.clean import clean_bytes, clean_file
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def wcxb(page_id: str, kind: str) -> bytes:
+    if kind == "html":
+        path = require_shared("wcxb-dev", "html", f"{page_id}.html.gz")
+        return gzip.decompress(path.read_bytes())
+    return require_shared("wcxb-dev", "text", f"{page_id}.txt").read_bytes()
+
+
+def test_leading_clock_time_is_dateline_chrome() -> None:
+    path = next(SEEDS.glob("003_*.txt"))
+    doc = clean_file(path, path.name)
+    assert doc.text.startswith("China’s top diplomat will seek")
+    assert ("17:04 -", "timestamp") in {(r.text, r.reason) for r in doc.removed}
+
+
+def test_dateline_prefix_goes_whole_and_the_sentence_stays() -> None:
+    # "WASHINGTON (January 24, 2017) — Mindfulness ..." lost its date but kept ") — ".
+    doc = clean_bytes(wcxb("4557", "text"), "4557.txt")
+    first = next(line for line in doc.text.split("\n") if "Mindfulness meditation is" in line)
+    assert first.startswith("Mindfulness meditation is an increasingly popular treatment")
+    assert ("WASHINGTON (January 24, 2017) —", "dateline") in {
+        (r.text, r.reason) for r in doc.removed
+    }
+    assert doc.date == "2017-01-24"
+
+
+def test_sponsored_lines_are_ad_labels() -> None:
+    doc = clean_bytes(wcxb("0471", "text"), "0471.txt")
+    assert "Sponsored: Resource Center" not in doc.text
+    assert ("Sponsored: Resource Center", "ad label") in {(r.text, r.reason) for r in doc.removed}
+    html = clean_bytes(wcxb("0471", "html"), "0471.html")
+    assert "Building the Architecture of Decision Superiority" not in html.text
+
+
+def test_h1_is_the_headline_over_a_title_with_site_suffix() -> None:
+    # <title>: "Mindfulness Meditation ... Anxiety Disorder - Georgetown University Medical Center"
+    doc = clean_bytes(wcxb("4557", "html"), "4557.html")
+    headline = (
+        "Mindfulness Meditation Training Lowers Biomarkers of Stress Response in Anxiety Disorder"
+    )
+    assert doc.title == headline
+    assert headline not in doc.text.split("\n")
+    assert ("headline", headline) in {(r.reason, r.text) for r in doc.removed}
+
+
+def test_a_link_post_keeps_its_headline_as_text() -> None:
+    # A Reddit link post: the <h1> is all the post says; it must not vanish as "headline".
+    doc = clean_bytes(wcxb("0561", "html"), "0561.html")
+    assert "FCC Chair to Europe: If You Restrict US Satellite Providers" in doc.text
+
+
+def test_date_without_metadata_comes_from_the_page() -> None:
+    # 0005 has no published-time metadata: htmldate reads the date the page prints.
+    doc = clean_bytes(wcxb("0005", "html"), "0005.html")
+    truth = json.loads(require_shared("wcxb-dev", "ground-truth.json").read_text())["0005"]
+    assert doc.date == truth["publish_date"]
