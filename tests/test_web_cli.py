@@ -143,7 +143,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _wait_until(check, timeout: float = 10) -> bool:
+def _wait_until(check, timeout: float = 30) -> bool:
     import time
 
     deadline = time.monotonic() + timeout
