@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
 from . import generations as gens
+from . import stories
 from .clean import REPEAT_MIN_DOCS, clean_bytes, cut_warning, line_keys
 from .document import Document, Skip, doc_id
 from .schema import SCHEMA_VERSION, build_schema, document_fields
@@ -165,17 +166,19 @@ def _fingerprint(args: tuple[str, str]) -> tuple[str, str, array]:
     return source, hashlib.sha1(data).hexdigest(), array("Q", sorted(keys))
 
 
-def _clean(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str]:
-    """(source, Document or skip reason) of (corpus folder, source, repeated keys); runs in a
-    worker process. Paths are joined here: 190,000 of them took ~30 MB in the parent."""
+def _clean(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str, object]:
+    """(source, Document or skip reason, its story signature or None) of (corpus folder,
+    source, repeated keys); runs in a worker process. Paths are joined here: 190,000 of them
+    took ~30 MB in the parent."""
     corpus, source, repeated = args
     try:
         data = Path(corpus, source).read_bytes()
-        return source, clean_bytes(data, source, repeated=_Repeated(repeated))
+        doc = clean_bytes(data, source, repeated=_Repeated(repeated))
+        return source, doc, stories.signature(doc.text)
     except Skip as skip:
-        return source, str(skip) or "skipped"
+        return source, str(skip) or "skipped", None
     except OSError as exc:
-        return source, f"unreadable: {exc.strerror or exc}"
+        return source, f"unreadable: {exc.strerror or exc}", None
 
 
 def _worker_started() -> None:
@@ -372,12 +375,12 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
     fd = os.open(progress_file, os.O_WRONLY | os.O_APPEND)
     try:
         for job in jobs:
-            source, result = _clean(job)
+            source, result, sig = _clean(job)
             if isinstance(result, Document):
                 writer.add_document(**document_fields(result))
-                verdicts.append((source, None, cut_warning(result)))
+                verdicts.append((source, None, cut_warning(result), sig))
             else:
-                verdicts.append((source, result, None))
+                verdicts.append((source, result, None, None))
             os.write(fd, b".")
         if not writer._added:
             writer._close_segment()
@@ -456,18 +459,22 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
 
     corpus = str(corpus_dir)
     jobs = [(corpus, s, plan.repeated) for s in plan.to_clean]
+    signatures = {}
     if live is None and pool is not None and len(jobs) >= PARALLEL_MIN_FILES:
-        for source, skip, warning in _index_in_workers(ix, work, jobs, pool, progress):
+        for source, skip, warning, sig in _index_in_workers(ix, work, jobs, pool, progress):
             record(source, skip, warning)
+            if sig is not None:
+                signatures[source] = sig
     else:
         writer = BulkWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
         try:
             for source in plan.to_drop:
                 writer.delete_by_term("id", doc_id(source))
-            for done, (source, result) in enumerate(_parallel_map(_clean, jobs, pool), 1):
+            for done, (source, result, sig) in enumerate(_parallel_map(_clean, jobs, pool), 1):
                 if isinstance(result, Document):
                     writer.add_document(**document_fields(result))
                     record(source, None, cut_warning(result))
+                    signatures[source] = sig
                 else:
                     record(source, result)
                 if progress:
@@ -488,6 +495,10 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     count = ix.doc_count()
     if count != report.indexed:
         raise BuildError(f"index holds {count} documents, expected {report.indexed}")
+    table = _stories(index_dir, live, ix, set(plan.to_drop), signatures)
+    if len(table.sources) != count:
+        raise BuildError(f"stories hold {len(table.sources)} documents, expected {count}")
+    stories.save(work, table)
     manifest = {
         "version": 1,
         "schema": SCHEMA_VERSION,
@@ -501,6 +512,21 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     (work / gens.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     gens.publish(index_dir, work, name)
     return report
+
+
+def _stories(index_dir: Path, live, ix, drop: set[str], signatures: dict) -> stories.StoryTable:
+    """The new generation's stories: the live one's with `drop` out and `signatures` in."""
+    old = stories.load(index_dir / live) if live else None
+    if live and old is None:
+        # The live generation's stories file is missing or damaged: sign its texts again.
+        with ix.searcher() as searcher:
+            old_sigs = {
+                f["source"]: stories.signature(f.get("text", ""))
+                for f in searcher.all_stored_fields()
+                if f["source"] not in signatures
+            }
+        return stories.build_table({**old_sigs, **signatures})
+    return stories.updated(old, drop, signatures)
 
 
 @dataclass

@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from whoosh import query as wq
 
-from . import feedback, highlight
+from . import feedback, highlight, stories
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
-from .document import Document
+from .document import Document, doc_id
 from .evaluate import Evaluator
 from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe, parse
 from .schema import stored_document
@@ -25,6 +26,7 @@ from .suggest import suggest
 # word may match; BM25's sum over words already ranks documents holding more of them higher.
 SHORT_QUERY_TERMS = 4
 SORTS = ("relevance", "newest")
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # Facet values listed per response: every file is its own source, so a common word matches
 # thousands; the response lists the top ones and says how many there are in all.
 FACET_VALUES = 20
@@ -52,6 +54,8 @@ class SearchRequest:
     date_to: str | None = None
     source: str | None = None
     sort: str = "relevance"  # or "newest"
+    site: str | None = None
+    collapse: bool = True  # one result per story (indexer/stories.py)
 
 
 @dataclass
@@ -63,6 +67,9 @@ class Hit:
     score: float
     snippet: str  # safe HTML: escaped text, matches in <mark>
     fragments: list[str] = field(default_factory=list)
+    site: str | None = None
+    story: str | None = None
+    versions: list[str] = field(default_factory=list)  # the story's other matching copies
 
 
 @dataclass
@@ -79,6 +86,7 @@ class SearchResponse:
     suggestion: str | None = None
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     facet_values: dict[str, int] = field(default_factory=dict)  # distinct values matched
+    stories: int = 0  # distinct stories among the `total` matching documents
 
 
 def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
@@ -134,7 +142,13 @@ def parse_request(params: Mapping[str, str], limits: SearchConfig) -> SearchRequ
     if sort not in SORTS:
         raise BadRequest("bad_sort", f"sort must be one of {', '.join(SORTS)}")
     source = str(params.get("source") or "").strip() or None
-    return SearchRequest(str(q), page, per_page, date_from, date_to, source, sort)
+    site = str(params.get("site") or "").strip() or None
+    raw = str(params.get("collapse") or "true").strip().lower()
+    if raw not in _BOOLEANS:
+        raise BadRequest("bad_collapse", f"collapse must be true or false, got {raw!r}")
+    return SearchRequest(
+        str(q), page, per_page, date_from, date_to, source, sort, site, _BOOLEANS[raw]
+    )
 
 
 def _validate(request: SearchRequest, limits: SearchConfig) -> None:
@@ -196,6 +210,8 @@ def _filter(request: SearchRequest) -> wq.Query | None:
         parts.append(wq.TermRange("date", request.date_from, request.date_to))
     if request.source:
         parts.append(wq.Term("source", request.source))
+    if request.site:
+        parts.append(wq.Term("site", request.site))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -222,17 +238,27 @@ class _Run:
     total: int
     facets: dict[str, tuple[list[tuple[str, int]], int]]
     timed_out: bool
+    mask: np.ndarray | None = None  # every match, for the versions of a story
+    stories: int = 0
 
 
-def _run(evaluator: Evaluator, q, request, filter_q, limit) -> _Run:
-    """The top `limit`, the total and the facet counts of all matches, within the time budget."""
+def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
+    """The top `limit` (stories, unless not collapsed), the total and the facet counts of all
+    matches, within the time budget."""
     matches = evaluator.matches(q, filter_q)
-    ranked = evaluator.top(matches, limit, newest=request.sort == "newest")
+    newest = request.sort == "newest"
+    collapsed = stories.collapse(
+        lambda k: evaluator.top(matches, k, newest=newest), matches.mask, codes, limit
+    ) if request.collapse else None
+    ranked = collapsed.ranked if collapsed else evaluator.top(matches, limit, newest=newest)
     facets = {
         "source": evaluator.facet(matches, "source", FACET_VALUES, by_count=True),
+        "site": evaluator.facet(matches, "site", FACET_VALUES, by_count=True),
         "year": evaluator.facet(matches, "year", FACET_VALUES, by_count=False),
     }
-    return _Run(ranked, int(matches.mask.sum()), facets, evaluator.timed_out)
+    n_stories = collapsed.stories if collapsed else int(np.unique(codes[matches.mask]).size)
+    total = int(matches.mask.sum())
+    return _Run(ranked, total, facets, evaluator.timed_out, matches.mask, n_stories)
 
 
 def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit:
@@ -246,6 +272,7 @@ def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit
         score=round(float(score), 4),
         snippet=highlight.join_fragments(frags),
         fragments=frags,
+        site=stored.get("site") or None,
     )
 
 
@@ -256,13 +283,20 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
     _validate(request, limits)
     reader = searcher.reader()
     node, notices = understand(request.q, reader, limits)
+    evaluator = Evaluator(searcher, deadline)
+    codes, story_ids = stories.story_codes(searcher, evaluator.arrays)
+    source_codes, source_names = evaluator.arrays.column(reader, "source")
 
     def respond(parsed, run: _Run | None, relaxed=False, matcher=None, suggestion=None):
         ranked = run.ranked if run else []
-        facets = run.facets if run else {"source": ([], 0), "year": ([], 0)}
+        facets = run.facets if run else {"source": ([], 0), "site": ([], 0), "year": ([], 0)}
         first = (request.page - 1) * request.per_page
         page = ranked[first : first + request.per_page]
         hits = [_hit(searcher, s, d, matcher) for s, d in page] if matcher else []
+        for hit, (_, doc) in zip(hits, page, strict=True):
+            hit.story = story_ids[codes[doc]]
+            others = stories.versions(doc, run.mask, codes)
+            hit.versions = [doc_id(source_names[source_codes[d]]) for d in others]
         return SearchResponse(
             query=request.q,
             parsed=parsed,
@@ -276,6 +310,7 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
             suggestion=suggestion,
             facets={name: top for name, (top, _) in facets.items()},
             facet_values={name: n for name, (_, n) in facets.items()},
+            stories=run.stories if run else 0,
         )
 
     if node is None:
@@ -283,7 +318,6 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         return respond("", None)
 
     compiler = Compiler(reader, limits.max_prefix_terms)
-    evaluator = Evaluator(searcher, deadline)
     children = node.children if isinstance(node, And) else (node,)
     concepts = [c for c in children if not isinstance(c, Not)]
     negatives = [c.child for c in children if isinstance(c, Not)]
@@ -316,16 +350,16 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
         # A description, not keywords: pseudo-relevance feedback adds the words its best
         # matches share (feedback.py). Keyword queries never take this path.
         q = feedback.expand(evaluator, any_of(), len(concepts), filter_q)
-        run = _run(evaluator, q, request, filter_q, limit)
+        run = _run(evaluator, q, request, filter_q, limit, codes)
         parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
     else:
         q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
         if bonus:
             q = wq.AndMaybe(q, wq.Or(bonus))
-        run = _run(evaluator, q, request, filter_q, limit)
+        run = _run(evaluator, q, request, filter_q, limit, codes)
         parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
         if run.total == 0 and plain and not run.timed_out:
-            run = _run(evaluator, any_of(), request, filter_q, limit)
+            run = _run(evaluator, any_of(), request, filter_q, limit, codes)
             if run.total:
                 relaxed = True
                 parsed = joined("OR")

@@ -30,6 +30,7 @@ TOP_KEYS = [
     "query",
     "parsed",
     "total",
+    "stories",
     "page",
     "per_page",
     "took_ms",
@@ -40,7 +41,7 @@ TOP_KEYS = [
     "facet_values",
     "results",
 ]
-HIT_KEYS = ["id", "title", "date", "source", "score", "snippet"]
+HIT_KEYS = ["id", "title", "date", "source", "site", "story", "versions", "score", "snippet"]
 
 # Search inputs a client can send; each must answer 200 or 400, never 5xx.
 BAD_INPUTS = [
