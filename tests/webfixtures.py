@@ -77,6 +77,9 @@ BAD_INPUTS = [
     {"q": "source:"},
     {"q": "\ufffd\u202e\u200b"},
     {"q": "<script>alert(1)</script>"},
+    {"q": "korea", "site": "<script>alert(1)</script>"},
+    {"q": "korea", "collapse": "maybe"},
+    {"q": "korea", "collapse": "false"},
 ]
 
 # The inputs that are plainly wrong: these must be refused with 400.
@@ -89,6 +92,7 @@ MUST_REFUSE = [
     {"q": ""},
     {"q": "korea", "from": "garbage"},
     {"q": "korea", "sort": "bogus"},
+    {"q": "korea", "collapse": "maybe"},
 ]
 
 
