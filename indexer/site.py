@@ -2,9 +2,10 @@
 
 HTML pages say it in their metadata (Open Graph's `og:site_name`, JSON-LD `publisher.name`,
 `application-name`), else their own address (`<link rel=canonical>`, `og:url`), read as its
-registered domain. A text dump has no metadata, only the site's chrome as printed: a "Why you
-can trust NAME" badge, the title line's site part ("Headline | NAME", as trafilatura reads
-titles), a logo name printed twice, a "© 2023 NAME" footer, a "Source: NAME" line. Each rule
+registered domain. A text dump has no metadata, only the site's chrome as printed: the title
+line's site part ("Headline | NAME", as trafilatura reads titles; the part printed as a line
+of its own on the site's other pages first), a "Why you can trust NAME" badge, a logo name
+printed twice, a "© 2023 NAME" footer, a "Source: NAME" line. Each rule
 is a named function, tried in order; the first name found wins, and a page that says none has
 no site.
 """
@@ -228,9 +229,10 @@ def _source_line(lines: list[str], repeated: Container[str]) -> str | None:
     return None
 
 
+# Order measured by bench/site_eval.py (docs/decisions.md): the title line first.
 TEXT_RULES: tuple[Callable[[list[str], Container[str]], str | None], ...] = (
-    _trust_badge,
     _title_part,
+    _trust_badge,
     _logo_twice,
     _copyright,
     _source_line,
