@@ -112,7 +112,14 @@ def group(signatures: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
     words) is a story of its own."""
     labels = np.arange(len(signatures))
     rows = np.flatnonzero(signatures.any(axis=1))
-    pairs = _candidates(signatures, rows, threshold)
+    # Exact copies (one text published again as it is) are paired with their first row and
+    # left out of the buckets, where each would add a pair per band.
+    with np.errstate(over="ignore"):
+        keys = (signatures[rows].astype(np.uint64) * _FOLD).sum(axis=1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    same = np.stack([rows[first][inverse], rows], axis=1)
+    same = same[same[:, 0] != same[:, 1]]
+    pairs = np.concatenate([_candidates(signatures, np.sort(rows[first]), threshold), same])
     if len(pairs):
         agree = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).sum(axis=1)
         pairs = pairs[agree >= threshold * NUM_PERM]
