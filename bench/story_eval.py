@@ -130,7 +130,7 @@ def build_set(n_originals: int, folder: Path) -> dict[str, str]:
             truth[name] = story["id"]
         # A distinct story on the same topic: most title words shared, not the same story.
         words = title_words(story)
-        near = [s for w in words for s in by_word[w]]
+        near = [s for w in sorted(words) for s in by_word[w]]  # sorted: str hashes vary by run
         near = [
             s
             for s in near

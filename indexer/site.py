@@ -213,6 +213,10 @@ def _logo_twice(lines: list[str], repeated: Container[str]) -> str | None:
 
 def _copyright(lines: list[str], repeated: Container[str]) -> str | None:
     for line in reversed(lines[-_TEXT_TAIL_LINES:]):
+        lower = line.lower()
+        # The pattern's search is most of this module's time; most lines hold no sign at all.
+        if "©" not in line and "(c)" not in lower and "copyright" not in lower:
+            continue
         m = _COPYRIGHT.search(line)
         if m:
             name = clean_name(_RIGHTS.sub("", m[1]).split(". ")[0])
