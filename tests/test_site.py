@@ -145,3 +145,26 @@ def test_pages_show_the_site(client):
     assert "<h2>Site</h2>" in page and "site=SCMP" in page
     doc = client.get(f"/doc/{doc_id('004_d29238495a4c473e.txt')}").get_data(as_text=True)
     assert '<span class="site">Báo Quốc Tế</span>' in doc
+
+
+def test_a_hostile_site_name_is_escaped(corpus, tmp_path):
+    from indexer.build import build_index
+    from indexer.config import Config
+    from webapp import create_app
+
+    (corpus / "evil.html").write_text(
+        '<html><head><meta property="og:site_name" content="&lt;script&gt;alert(1)&lt;/script&gt;">'
+        "</head><body><article><h1>Zorblax summit</h1><p>The zorblax committee met in Seoul "
+        "on Tuesday to discuss the zorblax budget and the summit after it.</p>"
+        "<p>A second zorblax paragraph, long enough to be kept as article text.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index")
+    client = create_app(
+        Config(corpus_dir=corpus, index_dir=tmp_path / "index"), TESTING=True
+    ).test_client()
+    body = client.get("/api/search", query_string={"q": "zorblax"}).get_json()
+    assert body["results"][0]["site"] == "<script>alert(1)</script>"
+    page = client.get("/search", query_string={"q": "zorblax"}).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
