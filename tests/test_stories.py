@@ -5,6 +5,7 @@ real Reuters stories the grouping holds its measured precision and recall."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -184,3 +185,25 @@ def test_grouping_of_real_reuters_copies(tmp_path):
     table = _table(index)
     precision, recall, _, _ = scores(table.story_of(), {s: truth[s] for s in table.sources})
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+def test_cli_search_names_sites_and_versions(corpus, tmp_path):
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    republish(corpus)
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    runner = CliRunner()
+    base = ["search", "trilateral summit", "--index", str(index)]
+    out = runner.invoke(cli, base)
+    assert out.exit_code == 0, out.output
+    assert "1 other version" in out.output
+    every = runner.invoke(cli, [*base, "--all-copies", "--json"])
+    collapsed = runner.invoke(cli, [*base, "--json"])
+    assert len(json.loads(every.output)["results"]) == len(
+        json.loads(collapsed.output)["results"]
+    ) + 1
+    scmp = runner.invoke(cli, ["search", "korea", "--index", str(index), "--site", "SCMP"])
+    assert scmp.exit_code == 0 and "SCMP  001_09996429d7cfd6fc.txt" in scmp.output
