@@ -166,19 +166,25 @@ def _fingerprint(args: tuple[str, str]) -> tuple[str, str, array]:
     return source, hashlib.sha1(data).hexdigest(), array("Q", sorted(keys))
 
 
-def _clean(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str, object]:
-    """(source, Document or skip reason, its story signature or None) of (corpus folder,
-    source, repeated keys); runs in a worker process. Paths are joined here: 190,000 of them
-    took ~30 MB in the parent."""
+def _clean(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str]:
+    """(source, Document or skip reason) of (corpus folder, source, repeated keys); runs in a
+    worker process. Paths are joined here: 190,000 of them took ~30 MB in the parent."""
     corpus, source, repeated = args
     try:
         data = Path(corpus, source).read_bytes()
-        doc = clean_bytes(data, source, repeated=_Repeated(repeated))
-        return source, doc, stories.signature(doc.text)
+        return source, clean_bytes(data, source, repeated=_Repeated(repeated))
     except Skip as skip:
-        return source, str(skip) or "skipped", None
+        return source, str(skip) or "skipped"
     except OSError as exc:
-        return source, f"unreadable: {exc.strerror or exc}", None
+        return source, f"unreadable: {exc.strerror or exc}"
+
+
+def _clean_and_sign(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str, object]:
+    """`_clean`, plus the document's story signature (None for a skip), in the same worker:
+    signing is then spread over the cores as cleaning is."""
+    source, result = _clean(args)
+    sig = stories.signature(result.text) if isinstance(result, Document) else None
+    return source, result, sig
 
 
 def _worker_started() -> None:
@@ -375,7 +381,7 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
     fd = os.open(progress_file, os.O_WRONLY | os.O_APPEND)
     try:
         for job in jobs:
-            source, result, sig = _clean(job)
+            source, result, sig = _clean_and_sign(job)
             if isinstance(result, Document):
                 writer.add_document(**document_fields(result))
                 verdicts.append((source, None, cut_warning(result), sig))
@@ -470,7 +476,8 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         try:
             for source in plan.to_drop:
                 writer.delete_by_term("id", doc_id(source))
-            for done, (source, result, sig) in enumerate(_parallel_map(_clean, jobs, pool), 1):
+            cleaned = _parallel_map(_clean_and_sign, jobs, pool)
+            for done, (source, result, sig) in enumerate(cleaned, 1):
                 if isinstance(result, Document):
                     writer.add_document(**document_fields(result))
                     record(source, None, cut_warning(result))
