@@ -375,7 +375,7 @@ class OpenSearchEngine:
         total = answer["hits"]["total"]["value"]
         return _Run(ranked, total, facets, bool(answer.get("timed_out")))
 
-    def hits(self, ranked: list, matcher: highlight.Matcher) -> list[Hit]:
+    def hits(self, run: _Run, ranked: list, matcher: highlight.Matcher) -> list[Hit]:
         return [_hit(score, stored, matcher) for score, stored in ranked if stored is not None]
 
     def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
