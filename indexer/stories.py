@@ -180,10 +180,10 @@ def updated(
     return build_table(signatures)
 
 
-def save(folder: Path, table: StoryTable) -> None:
+def save(folder: Path, table: StoryTable, name: str = STORIES_FILE) -> None:
     """Write the table into a generation folder (a fresh file: the folder's files may be hard
     links to the live generation's)."""
-    path = Path(folder) / STORIES_FILE
+    path = Path(folder) / name
     path.unlink(missing_ok=True)
     with open(path, "wb") as out:
         np.savez(
@@ -194,10 +194,10 @@ def save(folder: Path, table: StoryTable) -> None:
         )
 
 
-def load(folder: Path) -> StoryTable | None:
+def load(folder: Path, name: str = STORIES_FILE) -> StoryTable | None:
     """The table a generation holds, or None (an index written before stories, or damaged)."""
     try:
-        with np.load(Path(folder) / STORIES_FILE, allow_pickle=False) as data:
+        with np.load(Path(folder) / name, allow_pickle=False) as data:
             sources = json.loads(str(data["sources"]))
             story = json.loads(str(data["story"]))
             sigs = data["signatures"]
