@@ -366,19 +366,19 @@ def test_site_facet_and_filter(built):
 
 @pytest.fixture(scope="module", params=KINDS)
 def storied(request, tmp_path_factory):
-    """(backend, copy) for each backend: the contract corpus plus seed 002's story re-published
-    by another site (tests/test_stories.py), built once per module; tests must not write."""
+    """(backend, copy, config) for each backend: the contract corpus plus seed 002's story
+    re-published by another site (tests/test_stories.py), built once; tests must not write."""
     work = tmp_path_factory.mktemp(f"stories-{request.param}")
     config = make_config(request.param, work, request)
     write_corpus(config.corpus_dir)
     copy = republish(config.corpus_dir)
     backend = open_backend(config)
     backend.build(config.corpus_dir)
-    return backend, copy
+    return backend, copy, config
 
 
 def test_copies_of_a_story_collapse_to_one_result_with_versions(storied):
-    backend, copy = storied
+    backend, copy, _ = storied
     pair = {doc_id(VOA), doc_id(copy)}
     collapsed = search(backend, "trilateral summit")
     every = search(backend, "trilateral summit", collapse=False)
@@ -396,7 +396,7 @@ def test_copies_of_a_story_collapse_to_one_result_with_versions(storied):
 
 
 def test_not_collapsed_every_copy_names_the_others(storied):
-    backend, copy = storied
+    backend, copy, _ = storied
     pair = {doc_id(VOA), doc_id(copy)}
     every = search(backend, "trilateral summit", collapse=False)
     for hit in every.results:
@@ -410,7 +410,7 @@ def test_not_collapsed_every_copy_names_the_others(storied):
 
 
 def test_versions_are_the_matching_copies_only(storied):
-    backend, copy = storied
+    backend, copy, _ = storied
     # The copy's headline is its own: a search for it finds the copy alone, with no versions.
     response = search(backend, "steadier", collapse=False)
     assert [h.id for h in response.results] == [doc_id(copy)]
@@ -418,13 +418,27 @@ def test_versions_are_the_matching_copies_only(storied):
 
 
 def test_collapsed_pages_list_each_story_once(storied):
-    backend, _ = storied
+    backend, _, _ = storied
     whole = search(backend, "korea OR china", per_page=4)
     first = search(backend, "korea OR china", per_page=2)
     second = search(backend, "korea OR china", per_page=2, page=2)
     assert [h.id for h in first.results + second.results] == [h.id for h in whole.results]
     listed = [h.story for h in whole.results]
     assert len(listed) == len(set(listed)) == min(4, whole.stories) < whole.total
+
+
+def test_api_and_page_show_a_storys_versions(storied):
+    from webapp import create_app
+
+    _, copy, config = storied
+    client = create_app(config).test_client()
+    body = client.get("/api/search", query_string={"q": "trilateral summit"}).get_json()
+    assert body["stories"] == body["total"] - 1
+    shown = [h for h in body["results"] if h["versions"]]
+    assert len(shown) == 1 and shown[0]["story"] == min(doc_id(VOA), doc_id(copy))
+    other = shown[0]["versions"][0]
+    page = client.get("/search", query_string={"q": "trilateral summit"}).get_data(as_text=True)
+    assert "1 other version:" in page and f"/doc/{other}?q=" in page
 
 
 def test_incremental_builds_keep_story_ids_right(fresh):
