@@ -430,6 +430,75 @@ class Bench:
             docs = {f["id"]: f for f in s.all_stored_fields()}
         return docs
 
+    # 2b. stories ---------------------------------------------------------------------------
+
+    def stories_cost(self, build_seconds: float) -> dict:
+        """What grouping stories adds to a full build, measured on the live generation's texts:
+        the MinHash signatures (in the build they run in the cleaning workers, one per core)
+        and the grouping (LSH buckets and components, in the parent), one core each here."""
+        from whoosh import index as whoosh_index
+
+        from indexer import stories
+
+        gen = self.live_dir()
+        ix = whoosh_index.open_dir(str(gen))
+        signatures = {}
+        started = time.perf_counter()
+        with ix.searcher() as s:
+            for f in s.all_stored_fields():
+                signatures[f["source"]] = stories.signature(f.get("text", ""))
+        sign_s = time.perf_counter() - started
+        started = time.perf_counter()
+        table = stories.build_table(signatures)
+        group_s = time.perf_counter() - started
+        cpus = os.cpu_count() or 1
+        copies = len(table.story) - len(set(table.story))
+        return {
+            "docs": len(signatures),
+            "signature_seconds": sign_s,
+            "group_seconds": group_s,
+            "build_seconds": build_seconds,
+            "added_share": (sign_s / cpus + group_s) / build_seconds,
+            "stories": len(set(table.story)),
+            "copies_grouped": copies,
+            "file_mib": (gen / stories.STORIES_FILE).stat().st_size / MIB,
+        }
+
+    def stories_replicated(self, copies: int) -> dict:
+        """Grouping at `copies` times the corpus without building it: the live generation's
+        signatures, each repeated `copies` times (the scale corpus's copies hold the same
+        words), grouped in one call. Quick on a busy machine, where a 190k build takes hours;
+        `--scale` measures the same on the real 190k build."""
+        import numpy as np
+
+        from indexer import stories
+
+        table = stories.load(self.live_dir())
+        sigs = {
+            f"copy{k:02d}/{source}": sig
+            for k in range(copies)
+            for source, sig in zip(table.sources, table.signatures, strict=True)
+        }
+        started = time.perf_counter()
+        grouped = stories.build_table(sigs)
+        group_s = time.perf_counter() - started
+        return {
+            "docs": len(sigs),
+            "group_seconds": group_s,
+            "stories": len(set(grouped.story)),
+            "file_mib": (len(sigs) * stories.NUM_PERM * np.dtype(np.uint32).itemsize) / MIB,
+        }
+
+    def add_stories_rows(self, cost: dict, label: str) -> None:
+        self.add(f"{label}: story signatures, one core", "", cost["signature_seconds"],
+                 cost["build_seconds"], unit="s")
+        self.add(f"{label}: story grouping (LSH)", "", cost["group_seconds"],
+                 cost["build_seconds"], unit="s")
+        self.add(f"{label}: stories' share of the build (signatures per core + grouping)", "",
+                 f"{cost['added_share']:.1%}")
+        self.add(f"{label}: stories / documents", "", cost["stories"], cost["docs"])
+        self.add(f"{label}: stories file", "", cost["file_mib"], unit="MiB")
+
     # 3. in-process queries ------------------------------------------------------------------
 
     def queries_in_process(self, reps: int, refs_too=True) -> dict:
@@ -607,6 +676,12 @@ def main(argv: list[str] | None = None) -> int:
             for ref_name, prefix in (("plain Whoosh", "whoosh_"), ("FTS5", "fts5_")):
                 ours, ref = build[key], build[prefix + key]
                 b.add(f"build: {label} vs {ref_name}", "", ours, ref, unit=unit)
+        fig["stories"] = b.stories_cost(build["seconds"])
+        b.add_stories_rows(fig["stories"], "build")
+        rep = fig["stories_x10"] = b.stories_replicated(args.scale_copies)
+        b.add(f"{rep['docs']:,} signatures (19k ×{args.scale_copies}): story grouping", "",
+              rep["group_seconds"], fig["stories"]["group_seconds"], unit="s")
+        b.add(f"{rep['docs']:,} signatures: stories", "", rep["stories"], rep["docs"])
 
         if "incremental" in only:
             inc = fig["incremental"] = b.incremental(reps, build["seconds"])
@@ -729,6 +804,8 @@ def main(argv: list[str] | None = None) -> int:
             sb["fts5_index_mib"],
             unit="MiB",
         )
+        fig["scale_stories"] = b.stories_cost(sb["seconds"])
+        b.add_stories_rows(fig["scale_stories"], "scale")
         sq = fig["scale_query"] = b.queries_in_process(args.scale_reps, refs_too=False)
         b.add(
             "scale: query in-process p50",

@@ -13,7 +13,7 @@ that each backend compiles for its engine.
 
 The engine a backend hands `answer` (per request) has: `reader` (`doc_count()`,
 `doc_frequency(field, term)` for the long-query trimming), `run(mode, concepts, negatives,
-request, limit)` with mode "all", "any" or "feedback", `hits(ranked, matcher)`,
+request, limit)` with mode "all", "any" or "feedback", `hits(run, ranked, matcher)`,
 `suggest(q, node, request)` and `capped_prefixes`.
 
 An engine that cannot be reached raises BackendUnavailable (a 503 for the web app, one line

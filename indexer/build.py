@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
 from . import generations as gens
+from . import stories
 from .clean import REPEAT_MIN_DOCS, clean_bytes, cut_warning, line_keys
 from .document import Document, Skip, doc_id
 from .schema import SCHEMA_VERSION, build_schema, document_fields
@@ -176,6 +177,14 @@ def _clean(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str]:
         return source, str(skip) or "skipped"
     except OSError as exc:
         return source, f"unreadable: {exc.strerror or exc}"
+
+
+def _clean_and_sign(args: tuple[str, str, frozenset[int]]) -> tuple[str, Document | str, object]:
+    """`_clean`, plus the document's story signature (None for a skip), in the same worker:
+    signing is then spread over the cores as cleaning is."""
+    source, result = _clean(args)
+    sig = stories.signature(result.text) if isinstance(result, Document) else None
+    return source, result, sig
 
 
 def _worker_started() -> None:
@@ -389,12 +398,12 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
     fd = os.open(progress_file, os.O_WRONLY | os.O_APPEND)
     try:
         for job in jobs:
-            source, result = _clean(job)
+            source, result, sig = _clean_and_sign(job)
             if isinstance(result, Document):
                 writer.add_document(**document_fields(result))
-                verdicts.append((source, None, cut_warning(result)))
+                verdicts.append((source, None, cut_warning(result), sig))
             else:
-                verdicts.append((source, result, None))
+                verdicts.append((source, result, None, None))
             os.write(fd, b".")
         if not writer._added:
             writer._close_segment()
@@ -461,18 +470,23 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     report = BuildReport(generation=name, indexed=0, full=live is None)
     record = recorder(report, old, plan.states)
     jobs = clean_jobs(corpus_dir, plan)
+    signatures = {}
     if live is None and pool is not None and len(jobs) >= PARALLEL_MIN_FILES:
-        for source, skip, warning in _index_in_workers(ix, work, jobs, pool, progress):
+        for source, skip, warning, sig in _index_in_workers(ix, work, jobs, pool, progress):
             record(source, skip, warning)
+            if sig is not None:
+                signatures[source] = sig
     else:
         writer = BulkWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
         try:
             for source in plan.to_drop:
                 writer.delete_by_term("id", doc_id(source))
-            for done, (source, result) in enumerate(_parallel_map(_clean, jobs, pool), 1):
+            cleaned = _parallel_map(_clean_and_sign, jobs, pool)
+            for done, (source, result, sig) in enumerate(cleaned, 1):
                 if isinstance(result, Document):
                     writer.add_document(**document_fields(result))
                     record(source, None, cut_warning(result))
+                    signatures[source] = sig
                 else:
                     record(source, result)
                 if progress:
@@ -484,7 +498,12 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     if pool is not None:
         # The workers are done: their memory is returned before the manifest's is taken.
         pool.shutdown()
-    finish_report(report, plan, corpus_dir, ix.doc_count())
+    count = ix.doc_count()
+    finish_report(report, plan, corpus_dir, count)
+    table = _stories(index_dir, live, ix, set(plan.to_drop), signatures)
+    if len(table.sources) != count:
+        raise BuildError(f"stories hold {len(table.sources)} documents, expected {count}")
+    stories.save(work, table)
     manifest = manifest_json(corpus_dir, plan.states, SCHEMA_VERSION)
     # The copy's manifest is a hard link to the live generation's: writing through it would
     # rewrite the live (and, after a rollback, the restored) generation's manifest in place.
@@ -537,6 +556,21 @@ def manifest_json(corpus_dir: Path, states: dict[str, FileState], schema: int) -
         "corpus": str(corpus_dir),
         "files": {s: st.as_json() for s, st in sorted(states.items())},
     }
+
+
+def _stories(index_dir: Path, live, ix, drop: set[str], signatures: dict) -> stories.StoryTable:
+    """The new generation's stories: the live one's with `drop` out and `signatures` in."""
+    old = stories.load(index_dir / live) if live else None
+    if live and old is None:
+        # The live generation's stories file is missing or damaged: sign its texts again.
+        with ix.searcher() as searcher:
+            old_sigs = {
+                f["source"]: stories.signature(f.get("text", ""))
+                for f in searcher.all_stored_fields()
+                if f["source"] not in signatures
+            }
+        return stories.build_table({**old_sigs, **signatures})
+    return stories.updated(old, drop, signatures)
 
 
 WHOOSH_STORE = Store(_load_manifest, _write, SCHEMA_VERSION)

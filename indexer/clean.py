@@ -11,6 +11,7 @@ from indexer.clean_text import Block, clean_blocks, normalise_key, reflow
 from indexer.dates import page_date
 from indexer.decode import decode
 from indexer.document import Document, Removed, Skip, doc_id
+from indexer.site import html_site, text_site
 
 # A short line is a site-chrome candidate; it counts as chrome once it is in this many documents.
 # Three: two pages can share a line by chance (a quote, a place name), chrome is on every page.
@@ -89,8 +90,10 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
         result.removed[:0] = page.removed
         if result.date is None:
             result.date = page_date(text)
+        site = html_site(text)
     else:
         result = clean_blocks(_text_blocks(text), repeated=repeated)
+        site = text_site(text, repeated)
     if not result.lines:
         raise Skip("nothing left after cleaning")
     removed = result.removed + ([cut] if cut else [])
@@ -101,6 +104,7 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
         date=result.date,
         text="\n".join(result.lines),
         removed=removed,
+        site=site,
     )
 
 

@@ -195,14 +195,19 @@ def clean(path: Path, as_json: bool):
 @click.option("--from", "date_from", help="Earliest date, YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest date, YYYY-MM-DD.")
 @click.option("--source", help="Only documents from this source file.")
+@click.option("--site", help="Only documents from this publisher.")
+@click.option("--all-copies", is_flag=True, help="List every copy of a story, not one each.")
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
 @click.pass_context
-def search_command(ctx, query, index_dir, limit, page, date_from, date_to, source, sort, as_json):
+def search_command(
+    ctx, query, index_dir, limit, page, date_from, date_to, source, site, all_copies, sort, as_json
+):
     """Search the index and print the results."""
     config = _config(ctx).with_paths(index_dir=index_dir)
     params = {"q": query, "page": str(page), "sort": sort}
     optional = {"per_page": limit, "from": date_from, "to": date_to, "source": source}
+    optional |= {"site": site, "collapse": "false" if all_copies else None}
     params.update({k: str(v) for k, v in optional.items() if v is not None})
     try:
         request = parse_request(params, config.search)
@@ -232,7 +237,10 @@ def _print_results(response, color: bool) -> None:
     for number, hit in enumerate(response.results, first):
         click.echo()
         click.secho(f"{number}. {hit.title or hit.source}", bold=True, color=color)
-        click.echo(f"   {hit.date or 'undated'}  {hit.source}  score {hit.score:.2f}")
+        site = f"{hit.site}  " if hit.site else ""
+        click.echo(f"   {hit.date or 'undated'}  {site}{hit.source}  score {hit.score:.2f}")
+        if hit.versions:
+            click.echo(f"   {plural(len(hit.versions), 'other version')}")
         text = html.unescape(MARK_RE.sub(lambda m: bold.get(m.group(), ""), hit.snippet))
         click.echo(f"   {text}")
 

@@ -24,6 +24,7 @@ class Document:
     date: str | None
     text: str
     removed: list[Removed] = field(default_factory=list)
+    site: str | None = None  # the publisher (indexer/site.py); `source` stays the file name
 
 
 class Skip(Exception):

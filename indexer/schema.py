@@ -18,7 +18,8 @@ TEXT_FIELDS = ("title", "body", "title_exact", "body_exact")
 
 # Bump when fields or analysis change: an index written with another version is rebuilt in
 # full by the next `seedsearch index`, since its postings no longer match what queries expect.
-SCHEMA_VERSION = 3
+# 4: `site` (the publisher) and the generation's stories file (indexer/stories.py).
+SCHEMA_VERSION = 4
 
 
 def build_schema() -> Schema:
@@ -28,6 +29,8 @@ def build_schema() -> Schema:
         source=ID(stored=True, sortable=True),
         # The source path split into words, so `source:reuters` finds "reuters/2020/a.txt".
         source_words=TEXT(analyzer=NltkTokenizer(SOURCE_PATTERN) | LowercaseFilter(), phrase=False),
+        # The publisher's name as the page gives it (indexer/site.py), for display and facets.
+        site=ID(stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
         year=ID(sortable=True),
         title=TEXT(analyzer=stemming_analyzer(), stored=True),
@@ -53,6 +56,8 @@ def document_fields(doc: Document) -> dict:
         "text": doc.text,
         "removed": json.dumps([{"text": r.text, "reason": r.reason} for r in doc.removed]),
     }
+    if doc.site:
+        fields["site"] = doc.site
     if doc.date:
         fields["date"] = doc.date
         fields["year"] = doc.date[:4]
@@ -69,4 +74,5 @@ def stored_document(stored: dict) -> Document:
         date=stored.get("date") or None,
         text=stored.get("text", ""),
         removed=removed,
+        site=stored.get("site") or None,
     )

@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from whoosh import query as wq
 
-from . import feedback, highlight
+from . import feedback, highlight, stories
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
-from .document import Document
+from .document import Document, doc_id
 from .evaluate import Evaluator
 from .months import month_facet
 from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe, parse
@@ -26,6 +27,7 @@ from .suggest import suggest
 # word may match; BM25's sum over words already ranks documents holding more of them higher.
 SHORT_QUERY_TERMS = 4
 SORTS = ("relevance", "newest")
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # Facet values listed per response: every file is its own source, so a common word matches
 # thousands; the response lists the top ones and says how many there are in all.
 FACET_VALUES = 20
@@ -53,6 +55,8 @@ class SearchRequest:
     date_to: str | None = None
     source: str | None = None
     sort: str = "relevance"  # or "newest"
+    site: str | None = None
+    collapse: bool = True  # one result per story (indexer/stories.py)
 
 
 @dataclass
@@ -64,6 +68,9 @@ class Hit:
     score: float
     snippet: str  # safe HTML: escaped text, matches in <mark>
     fragments: list[str] = field(default_factory=list)
+    site: str | None = None
+    story: str | None = None
+    versions: list[str] = field(default_factory=list)  # the story's other matching copies
 
 
 @dataclass
@@ -80,6 +87,7 @@ class SearchResponse:
     suggestion: str | None = None
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     facet_values: dict[str, int] = field(default_factory=dict)  # distinct values matched
+    stories: int = 0  # distinct stories among the `total` matching documents
 
 
 def _int_param(params: Mapping[str, str], name: str, default: int) -> int:
@@ -135,7 +143,13 @@ def parse_request(params: Mapping[str, str], limits: SearchConfig) -> SearchRequ
     if sort not in SORTS:
         raise BadRequest("bad_sort", f"sort must be one of {', '.join(SORTS)}")
     source = str(params.get("source") or "").strip() or None
-    return SearchRequest(str(q), page, per_page, date_from, date_to, source, sort)
+    site = str(params.get("site") or "").strip() or None
+    raw = str(params.get("collapse") or "true").strip().lower()
+    if raw not in _BOOLEANS:
+        raise BadRequest("bad_collapse", f"collapse must be true or false, got {raw!r}")
+    return SearchRequest(
+        str(q), page, per_page, date_from, date_to, source, sort, site, _BOOLEANS[raw]
+    )
 
 
 def _validate(request: SearchRequest, limits: SearchConfig) -> None:
@@ -197,6 +211,8 @@ def _filter(request: SearchRequest) -> wq.Query | None:
         parts.append(wq.TermRange("date", request.date_from, request.date_to))
     if request.source:
         parts.append(wq.Term("source", request.source))
+    if request.site:
+        parts.append(wq.Term("site", request.site))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -223,18 +239,28 @@ class _Run:
     total: int
     facets: dict[str, tuple[list[tuple[str, int]], int]]
     timed_out: bool
+    mask: np.ndarray | None = None  # every match, for the versions of a story
+    stories: int = 0
 
 
-def _run(evaluator: Evaluator, q, request, filter_q, limit) -> _Run:
-    """The top `limit`, the total and the facet counts of all matches, within the time budget."""
+def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
+    """The top `limit` (stories, unless not collapsed), the total and the facet counts of all
+    matches, within the time budget."""
     matches = evaluator.matches(q, filter_q)
-    ranked = evaluator.top(matches, limit, newest=request.sort == "newest")
+    newest = request.sort == "newest"
+    collapsed = stories.collapse(
+        lambda k: evaluator.top(matches, k, newest=newest), matches.mask, codes, limit
+    ) if request.collapse else None
+    ranked = collapsed.ranked if collapsed else evaluator.top(matches, limit, newest=newest)
     facets = {
         "source": evaluator.facet(matches, "source", FACET_VALUES, by_count=True),
+        "site": evaluator.facet(matches, "site", FACET_VALUES, by_count=True),
         "year": evaluator.facet(matches, "year", FACET_VALUES, by_count=False),
         "month": month_facet(evaluator, matches),
     }
-    return _Run(ranked, int(matches.mask.sum()), facets, evaluator.timed_out)
+    n_stories = collapsed.stories if collapsed else int(np.unique(codes[matches.mask]).size)
+    total = int(matches.mask.sum())
+    return _Run(ranked, total, facets, evaluator.timed_out, matches.mask, n_stories)
 
 
 def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit:
@@ -248,6 +274,7 @@ def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit
         score=round(float(score), 4),
         snippet=highlight.join_fragments(frags),
         fragments=frags,
+        site=stored.get("site") or None,
     )
 
 
@@ -259,6 +286,7 @@ class WhooshEngine:
         self.reader = searcher.reader()
         self.compiler = Compiler(self.reader, limits.max_prefix_terms)
         self.evaluator = Evaluator(searcher, deadline)
+        self.codes, self.story_ids = stories.story_codes(searcher, self.evaluator.arrays)
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -279,10 +307,19 @@ class WhooshEngine:
                 q = wq.AndNot(q, wq.Or([compiler.compile(n) for n in negatives]))
             if mode == "feedback":
                 q = feedback.expand(self.evaluator, q, len(concepts), filter_q)
-        return _run(self.evaluator, q, request, filter_q, limit)
+        return _run(self.evaluator, q, request, filter_q, limit, self.codes)
 
-    def hits(self, ranked: list[tuple[float, int]], matcher: highlight.Matcher) -> list[Hit]:
-        return [_hit(self.searcher, s, d, matcher) for s, d in ranked]
+    def hits(self, run: _Run, ranked: list[tuple[float, int]], matcher) -> list[Hit]:
+        """The page's results, each with its story and the story's other matching copies."""
+        source_codes, source_names = self.evaluator.arrays.column(self.reader, "source")
+        out = []
+        for score, doc in ranked:
+            hit = _hit(self.searcher, score, doc, matcher)
+            hit.story = self.story_ids[self.codes[doc]]
+            others = stories.versions(doc, run.mask, self.codes)
+            hit.versions = [doc_id(source_names[source_codes[d]]) for d in others]
+            out.append(hit)
+        return out
 
     def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
         return suggest(self.evaluator, q, node, _filter(request))
@@ -304,10 +341,10 @@ def answer(engine, request: SearchRequest, limits: SearchConfig, start: float, d
 
     def respond(parsed, run: _Run | None, relaxed=False, matcher=None, suggestion=None):
         ranked = run.ranked if run else []
-        facets = run.facets if run else {"source": ([], 0), "year": ([], 0)}
+        facets = run.facets if run else {f: ([], 0) for f in ("source", "site", "year", "month")}
         first = (request.page - 1) * request.per_page
         page = ranked[first : first + request.per_page]
-        hits = engine.hits(page, matcher) if matcher else []
+        hits = engine.hits(run, page, matcher) if matcher else []
         return SearchResponse(
             query=request.q,
             parsed=parsed,
@@ -321,6 +358,7 @@ def answer(engine, request: SearchRequest, limits: SearchConfig, start: float, d
             suggestion=suggestion,
             facets={name: top for name, (top, _) in facets.items()},
             facet_values={name: n for name, (_, n) in facets.items()},
+            stories=run.stories if run else 0,
         )
 
     if node is None:

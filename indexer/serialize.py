@@ -5,7 +5,7 @@ from __future__ import annotations
 from .search import SearchResponse
 
 # Facets the JSON always lists, even when a search has no values for them.
-FACETS = ("source", "year", "month")
+FACETS = ("source", "site", "year", "month")
 
 
 def response_json(response: SearchResponse) -> dict:
@@ -17,6 +17,7 @@ def response_json(response: SearchResponse) -> dict:
         "query": response.query,
         "parsed": response.parsed,
         "total": response.total,
+        "stories": response.stories,
         "page": response.page,
         "per_page": response.per_page,
         "took_ms": round(response.took_ms, 2),
@@ -31,6 +32,9 @@ def response_json(response: SearchResponse) -> dict:
                 "title": hit.title,
                 "date": hit.date,
                 "source": hit.source,
+                "site": hit.site,
+                "story": hit.story,
+                "versions": list(hit.versions),
                 "score": hit.score,
                 "snippet": hit.snippet,
             }

@@ -231,7 +231,7 @@ def test_responses_match_openapi(client):
     doc_id = api(client, q="korea").get_json()["results"][0]["id"]
     _schema(spec, "Document").validate(client.get(f"/api/doc/{doc_id}").get_json())
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "page", "per_page", "from", "to", "source", "sort"}
+    assert params == {"q", "page", "per_page", "from", "to", "source", "sort", "site", "collapse"}
 
 
 def test_concurrent_requests(app):

@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_site import SEED_SITES
+from test_stories import VOA, republish
 
 from indexer.backend import BackendUnavailable, open_backend
 from indexer.build import BuildError
 from indexer.config import BackendConfig, Config, OpenSearchConfig, SearchConfig
+from indexer.document import doc_id
 from indexer.search import BadRequest, SearchRequest
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -309,6 +313,157 @@ def test_info_counts_the_documents(built):
     backend, _ = built
     info = backend.info()
     assert info.doc_count == 7 and info.generation and info.built_at
+
+
+# --- months, sites, stories ---------------------------------------------------------------
+
+MONTH_QUERIES = ["china", "korea", "summit", "zanzibarite OR cocoa", "korea -japan"]
+
+
+@pytest.mark.parametrize("q", MONTH_QUERIES)
+def test_month_facet_counts_every_dated_match_oldest_first(built, q):
+    backend, _ = built
+    every = search(backend, q, per_page=50, collapse=False)
+    assert every.total <= 50  # every match is on this one page
+    expected = sorted(Counter(h.date[:7] for h in every.results if h.date).items())
+    response = search(backend, q, per_page=1)  # the facet counts all matches, not the page
+    assert response.facets["month"] == expected
+    assert response.facet_values["month"] == len(expected)
+    assert all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m) for m, _ in expected)
+
+
+def test_month_facet_follows_the_date_filter(built):
+    backend, _ = built
+    months = search(backend, "china").facets["month"]
+    assert len({m[:4] for m, _ in months}) == 2  # the seeds are dated 2021 and 2023
+    only = search(backend, "china", date_from="2023-01-01").facets["month"]
+    assert only == [(m, n) for m, n in months if m >= "2023"]
+    assert search(backend, "zanzibarite").facets["month"] == []  # the hostile page is undated
+
+
+def test_site_is_the_publisher_each_seed_names(built):
+    backend, _ = built
+    every = search(backend, "korea OR china OR cocoa OR zanzibarite", per_page=50)
+    seen = {h.source: h.site for h in every.results}
+    assert set(SEED_SITES) <= set(seen)
+    for name, site in SEED_SITES.items():
+        assert seen[name] == site
+        assert backend.document(doc_id(name)).site == site
+
+
+def test_site_facet_and_filter(built):
+    backend, _ = built
+    response = search(backend, "korea")
+    every = search(backend, "korea", per_page=50, collapse=False)
+    expected = Counter(h.site for h in every.results if h.site)
+    assert dict(response.facets["site"]) == expected == {"SCMP": 1, "Báo Quốc Tế": 1}
+    assert response.facet_values["site"] == 2
+    only = search(backend, "korea", site="SCMP")
+    assert [h.source for h in only.results] == ["001_09996429d7cfd6fc.txt"] and only.total == 1
+    assert search(backend, "korea", site="Nobody").total == 0
+    assert search(backend, "korea", site="SCMP", source="004_d29238495a4c473e.txt").total == 0
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def storied(request, tmp_path_factory):
+    """(backend, copy, config) for each backend: the contract corpus plus seed 002's story
+    re-published by another site (tests/test_stories.py), built once; tests must not write."""
+    work = tmp_path_factory.mktemp(f"stories-{request.param}")
+    config = make_config(request.param, work, request)
+    write_corpus(config.corpus_dir)
+    copy = republish(config.corpus_dir)
+    backend = open_backend(config)
+    backend.build(config.corpus_dir)
+    return backend, copy, config
+
+
+def test_copies_of_a_story_collapse_to_one_result_with_versions(storied):
+    backend, copy, _ = storied
+    pair = {doc_id(VOA), doc_id(copy)}
+    collapsed = search(backend, "trilateral summit")
+    every = search(backend, "trilateral summit", collapse=False)
+    assert collapsed.total == every.total  # total still counts documents
+    assert collapsed.stories == every.stories == collapsed.total - 1
+    assert pair <= {h.id for h in every.results}
+    shown = [h for h in collapsed.results if h.id in pair]
+    assert len(shown) == 1 and len(collapsed.results) == len(every.results) - 1
+    assert shown[0].story == min(pair) and shown[0].versions == list(pair - {shown[0].id})
+    order = [h.id for h in every.results]  # the copy shown is the better-ranked one
+    assert order.index(shown[0].id) < order.index((pair - {shown[0].id}).pop())
+    for hit in collapsed.results:
+        if hit.id not in pair:
+            assert hit.story == hit.id and hit.versions == []
+
+
+def test_not_collapsed_every_copy_names_the_others(storied):
+    backend, copy, _ = storied
+    pair = {doc_id(VOA), doc_id(copy)}
+    every = search(backend, "trilateral summit", collapse=False)
+    for hit in every.results:
+        if hit.id in pair:
+            assert hit.story == min(pair) and hit.versions == list(pair - {hit.id})
+        else:
+            assert hit.story == hit.id and hit.versions == []
+    # Seeds 002 and 004 report one meeting in different words: two stories.
+    stories = {h.source: h.story for h in every.results}
+    assert stories[VOA] != stories["004_d29238495a4c473e.txt"]
+
+
+def test_versions_are_the_matching_copies_only(storied):
+    backend, copy, _ = storied
+    # The copy's headline is its own: a search for it finds the copy alone, with no versions.
+    response = search(backend, "steadier", collapse=False)
+    assert [h.id for h in response.results] == [doc_id(copy)]
+    assert response.results[0].versions == [] and response.stories == 1
+
+
+def test_collapsed_pages_list_each_story_once(storied):
+    backend, _, _ = storied
+    whole = search(backend, "korea OR china", per_page=4)
+    first = search(backend, "korea OR china", per_page=2)
+    second = search(backend, "korea OR china", per_page=2, page=2)
+    assert [h.id for h in first.results + second.results] == [h.id for h in whole.results]
+    listed = [h.story for h in whole.results]
+    assert len(listed) == len(set(listed)) == min(4, whole.stories) < whole.total
+
+
+def test_api_and_page_show_a_storys_versions(storied):
+    from webapp import create_app
+
+    _, copy, config = storied
+    client = create_app(config).test_client()
+    body = client.get("/api/search", query_string={"q": "trilateral summit"}).get_json()
+    assert body["stories"] == body["total"] - 1
+    shown = [h for h in body["results"] if h["versions"]]
+    assert len(shown) == 1 and shown[0]["story"] == min(doc_id(VOA), doc_id(copy))
+    other = shown[0]["versions"][0]
+    page = client.get("/search", query_string={"q": "trilateral summit"}).get_data(as_text=True)
+    assert "1 other version:" in page and f"/doc/{other}?q=" in page
+
+
+def test_incremental_builds_keep_story_ids_right(fresh):
+    backend, config = fresh
+    corpus = config.corpus_dir
+    backend.build(corpus)
+
+    def stories_of(q="trilateral summit"):
+        return {h.source: h.story for h in search(backend, q, collapse=False).results}
+
+    assert stories_of()[VOA] == doc_id(VOA)
+    copy = republish(corpus)  # a copy is added: it joins the original's story
+    assert backend.build(corpus).added == 1
+    joined = min(doc_id(VOA), doc_id(copy))
+    assert stories_of()[VOA] == stories_of()[copy] == joined
+    (corpus / VOA).unlink()  # the original goes: the copy is a story of its own
+    backend.build(corpus)
+    assert stories_of()[copy] == doc_id(copy) and VOA not in stories_of()
+    shutil.copy(SEEDS / VOA, corpus / VOA)  # back again, then the copy goes
+    backend.build(corpus)
+    assert stories_of()[VOA] == stories_of()[copy] == joined
+    (corpus / copy).unlink()
+    backend.build(corpus)
+    assert stories_of()[VOA] == doc_id(VOA) and copy not in stories_of()
+    assert backend.check(corpus).ok
 
 
 # --- building: atomic re-index, rollback, incremental -------------------------------------

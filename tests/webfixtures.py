@@ -30,6 +30,7 @@ TOP_KEYS = [
     "query",
     "parsed",
     "total",
+    "stories",
     "page",
     "per_page",
     "took_ms",
@@ -40,7 +41,7 @@ TOP_KEYS = [
     "facet_values",
     "results",
 ]
-HIT_KEYS = ["id", "title", "date", "source", "score", "snippet"]
+HIT_KEYS = ["id", "title", "date", "source", "site", "story", "versions", "score", "snippet"]
 
 # Search inputs a client can send; each must answer 200 or 400, never 5xx.
 BAD_INPUTS = [
@@ -76,6 +77,9 @@ BAD_INPUTS = [
     {"q": "source:"},
     {"q": "\ufffd\u202e\u200b"},
     {"q": "<script>alert(1)</script>"},
+    {"q": "korea", "site": "<script>alert(1)</script>"},
+    {"q": "korea", "collapse": "maybe"},
+    {"q": "korea", "collapse": "false"},
 ]
 
 # The inputs that are plainly wrong: these must be refused with 400.
@@ -88,6 +92,7 @@ MUST_REFUSE = [
     {"q": ""},
     {"q": "korea", "from": "garbage"},
     {"q": "korea", "sort": "bogus"},
+    {"q": "korea", "collapse": "maybe"},
 ]
 
 

@@ -66,12 +66,27 @@ SCHEMAS = {
     },
     "Hit": {
         "type": "object",
-        "required": ["id", "title", "date", "source", "score", "snippet"],
+        "required": [
+            "id", "title", "date", "source", "site", "story", "versions", "score", "snippet"
+        ],
         "properties": {
             "id": {"type": "string"},
             "title": NULLABLE_STRING,
             "date": {"type": ["string", "null"], "description": "YYYY-MM-DD"},
             "source": {"type": "string", "description": "The page's path in the corpus."},
+            "site": {
+                "type": ["string", "null"],
+                "description": "The publisher, as the page names itself (or its domain).",
+            },
+            "story": {
+                "type": "string",
+                "description": "The id shared by near-duplicate copies of one story.",
+            },
+            "versions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Ids of the story's other matching copies.",
+            },
             "score": {"type": "number"},
             "snippet": {
                 "type": "string",
@@ -85,6 +100,7 @@ SCHEMAS = {
             "query",
             "parsed",
             "total",
+            "stories",
             "page",
             "per_page",
             "took_ms",
@@ -98,7 +114,12 @@ SCHEMAS = {
         "properties": {
             "query": {"type": "string", "description": "The query as searched (maybe trimmed)."},
             "parsed": {"type": "string", "description": "How the query was understood."},
-            "total": {"type": "integer", "minimum": 0},
+            "total": {"type": "integer", "minimum": 0, "description": "Matching documents."},
+            "stories": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Distinct stories among them (near-duplicates count once).",
+            },
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1},
             "took_ms": {"type": "number", "minimum": 0},
@@ -113,9 +134,10 @@ SCHEMAS = {
             },
             "facets": {
                 "type": "object",
-                "required": ["source", "year", "month"],
+                "required": ["source", "site", "year", "month"],
                 "properties": {
                     "source": {"type": "array", "items": _ref("FacetValue")},
+                    "site": {"type": "array", "items": _ref("FacetValue")},
                     "year": {"type": "array", "items": _ref("FacetValue")},
                     "month": {
                         "type": "array",
@@ -128,9 +150,10 @@ SCHEMAS = {
                 "type": "object",
                 "description": "How many distinct values each facet has among all matches "
                 "(facets lists the top 20).",
-                "required": ["source", "year", "month"],
+                "required": ["source", "site", "year", "month"],
                 "properties": {
                     "source": {"type": "integer", "minimum": 0},
+                    "site": {"type": "integer", "minimum": 0},
                     "year": {"type": "integer", "minimum": 0},
                     "month": {"type": "integer", "minimum": 0},
                 },
@@ -145,10 +168,11 @@ SCHEMAS = {
     },
     "Document": {
         "type": "object",
-        "required": ["id", "source", "title", "date", "text", "removed"],
+        "required": ["id", "source", "title", "date", "text", "removed", "site"],
         "properties": {
             "id": {"type": "string"},
             "source": {"type": "string"},
+            "site": {"type": ["string", "null"], "description": "The publisher."},
             "title": NULLABLE_STRING,
             "date": NULLABLE_STRING,
             "text": {"type": "string", "description": "The kept paragraphs, one per line."},
@@ -237,6 +261,12 @@ def spec(search: SearchConfig) -> dict:
                         _query("from", "Earliest date, inclusive (YYYY-MM-DD).", _or_blank(DATE)),
                         _query("to", "Latest date, inclusive (YYYY-MM-DD).", _or_blank(DATE)),
                         _query("source", "Only documents from this source.", {"type": "string"}),
+                        _query("site", "Only documents from this publisher.", {"type": "string"}),
+                        _query(
+                            "collapse",
+                            "One result per story (false: every copy).",
+                            _or_blank({"enum": ["true", "false"], "default": "true"}),
+                        ),
                         _query(
                             "sort",
                             "Result order.",

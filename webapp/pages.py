@@ -18,7 +18,9 @@ bp = Blueprint("pages", __name__)
 # Ids are URL-safe hashes; anything else (dots, slashes, NUL) cannot name a document.
 DOC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # The search parameters a link keeps when it changes one of them.
-KEPT = ("q", "from", "to", "source", "sort", "per_page")
+KEPT = ("q", "from", "to", "source", "site", "collapse", "sort", "per_page")
+# Other versions of a story named on a result, at most (the rest are counted).
+VERSION_LINKS = 5
 # How many page numbers to show either side of the current one.
 WINDOW = 3
 
@@ -68,12 +70,25 @@ def results():
     except BadRequest as exc:
         return render_template("results.html", form=form_values(), error=exc), 400
     response = backend().search(search_request, limits())
+    # Collapsed, the pages list stories, not documents.
+    listed = response.stories if search_request.collapse else response.total
     return render_template(
         "results.html",
         form=form_values(),
         response=response,
-        pages=pagination(response.page, response.per_page, response.total),
+        pages=pagination(response.page, response.per_page, listed),
+        versions={hit.id: version_links(hit.versions) for hit in response.results},
     )
+
+
+def version_links(ids: list[str]) -> list[tuple[str, str]]:
+    """(id, label) of a story's first VERSION_LINKS other copies: each by its site or file."""
+    links = []
+    for one in ids[:VERSION_LINKS]:
+        doc = backend().document(one)
+        if doc is not None:
+            links.append((one, doc.site or doc.source))
+    return links
 
 
 @bp.get("/doc/<doc_id>")

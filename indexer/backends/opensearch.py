@@ -141,6 +141,7 @@ class OpenSearchBackend:
             date=stored.get("date") or None,
             text=stored.get("text", ""),
             removed=[Removed(r["text"], r["reason"]) for r in stored.get("removed", [])],
+            site=stored.get("site") or None,
         )
 
     def related(self, doc_id: str, n: int = 5) -> list[Hit]:
@@ -156,7 +157,7 @@ class OpenSearchBackend:
         body = {
             "query": {"bool": {"must": [like], "must_not": [{"ids": {"values": [doc_id]}}]}},
             "size": n,
-            "_source": ["id", "title", "date", "source", "text"],
+            "_source": ["id", "title", "date", "source", "site", "text"],
         }
         with self._reached():
             answer_ = self.client.search(index=self.alias, body=body)
@@ -170,6 +171,7 @@ class OpenSearchBackend:
                     title=stored.get("title") or None,
                     date=stored.get("date") or None,
                     source=stored["source"],
+                    site=stored.get("site") or None,
                     score=round(float(hit["_score"] or 0.0), 4),
                     snippet=snippet,
                     fragments=[snippet] if snippet else [],

@@ -6,7 +6,10 @@ it in one `_aliases` call; rollback moves it back to the one before (kept until 
 build). An incremental build upserts the changed documents and deletes the removed ones in
 the live index. The build plan (which files changed, the repeated-line statistics the
 cleaner needs) is build.py's; the manifest it keeps per generation lives in the local index
-folder as "<generation>.opensearch.json", as the Whoosh manifest does beside its segments.
+folder as "<generation>.opensearch.json", as the Whoosh manifest does beside its segments,
+and so do its stories (indexer/stories.py: each document's signature and story id) as
+"<generation>.stories.npz". Every document is written with its own id as its `story`; once
+the build has grouped the signatures, the documents whose story is another are updated.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from opensearchpy import helpers
 from opensearchpy.exceptions import NotFoundError
 
 from .. import generations as gens
+from .. import stories
 from ..analysis import STOPWORDS, WORD_PATTERN
 from ..build import (
     BuildError,
@@ -28,7 +32,7 @@ from ..build import (
     FileState,
     Plan,
     Store,
-    _clean,
+    _clean_and_sign,
     _parallel_map,
     clean_jobs,
     finish_report,
@@ -39,9 +43,11 @@ from ..clean import cut_warning
 from ..document import Document, doc_id
 
 # Bump when the mapping or analysis changes: the next build is then a full one.
-SCHEMA_VERSION = 1
+# 2: `site` and `story` (issue 13).
+SCHEMA_VERSION = 2
 BULK_DOCS = 500  # documents per bulk request
 MANIFEST_SUFFIX = ".opensearch.json"
+STORIES_SUFFIX = ".stories.npz"
 
 
 def mapping(shards: int, replicas: int) -> dict:
@@ -88,6 +94,8 @@ def mapping(shards: int, replicas: int) -> dict:
             "properties": {
                 "id": {"type": "keyword"},
                 "source": {"type": "keyword"},
+                "site": {"type": "keyword"},
+                "story": {"type": "keyword"},
                 "source_words": {"type": "text", "analyzer": "seed_source"},
                 "date": {"type": "date", "format": "strict_date", "ignore_malformed": True},
                 "year": {"type": "keyword"},
@@ -113,11 +121,14 @@ def document_source(doc: Document) -> dict:
     source = {
         "id": doc.id,
         "source": doc.source,
+        "story": doc.id,  # until the build groups it with its copies (see the module docstring)
         "source_words": doc.source,
         "title": doc.title or "",
         "text": doc.text,
         "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
     }
+    if doc.site:
+        source["site"] = doc.site
     if doc.date:
         source["date"] = doc.date
         source["year"] = doc.date[:4]
@@ -192,6 +203,10 @@ def manifest_path(index_dir: Path, name: str) -> Path:
     return Path(index_dir) / f"{name}{MANIFEST_SUFFIX}"
 
 
+def stories_name(name: str) -> str:
+    return f"{name}{STORIES_SUFFIX}"
+
+
 def read_states(index_dir: Path, name: str) -> tuple[dict[str, FileState], int | None]:
     """A generation's file states and schema version ({}, None when unreadable or missing)."""
     try:
@@ -212,7 +227,8 @@ def store(indices: Indices) -> Store:
         if live is None:
             return None, {}, None
         states, schema = read_states(index_dir, live)
-        if schema is None:  # built elsewhere, or the manifest is gone: rebuild in full
+        if schema is None or stories.load(index_dir, stories_name(live)) is None:
+            # Built elsewhere, or the manifest or stories are gone: rebuild in full.
             return None, {}, None
         return live, states, schema
 
@@ -221,7 +237,9 @@ def store(indices: Indices) -> Store:
         if live is None:
             indices.create(target)
         try:
-            report = _fill(indices, target, corpus_dir, old, plan, pool, progress, live is None)
+            before = stories.load(index_dir, stories_name(live)) if live else None
+            report, table = _fill(indices, target, corpus_dir, old, before, plan, pool, progress)
+            stories.save(index_dir, table, stories_name(target))
             manifest = manifest_json(corpus_dir, plan.states, SCHEMA_VERSION)
             gens.write_atomic(manifest_path(index_dir, target), json.dumps(manifest))
             indices.stamp(target)
@@ -233,35 +251,65 @@ def store(indices: Indices) -> Store:
             was = indices.live()
             indices.point_alias(target)
             indices.drop_old({target, was} - {None})
-            for path in Path(index_dir).glob(f"*{MANIFEST_SUFFIX}"):
-                if path.name[: -len(MANIFEST_SUFFIX)] not in {target, was}:
-                    path.unlink(missing_ok=True)
+            for suffix in (MANIFEST_SUFFIX, STORIES_SUFFIX):
+                for path in Path(index_dir).glob(f"*{suffix}"):
+                    if path.name[: -len(suffix)] not in {target, was}:
+                        path.unlink(missing_ok=True)
         return report
 
     return Store(load, write, SCHEMA_VERSION, generations=False)
 
 
-def _fill(indices: Indices, target, corpus_dir, old, plan: Plan, pool, progress, full: bool):
-    """Bulk the plan's deletes and cleaned documents into `target`; a checked BuildReport."""
+def _fill(indices: Indices, target, corpus_dir, old, before, plan: Plan, pool, progress):
+    """Bulk the plan's deletes and cleaned documents into `target`, then regroup the stories
+    (`before`: the live generation's, None for a full build) and update the documents whose
+    story changed; a checked BuildReport and the new stories."""
     client = indices.client
+    full = before is None
     report = BuildReport(generation=target, indexed=0, full=full)
     record = recorder(report, old, plan.states)
     jobs = clean_jobs(corpus_dir, plan)
+    signatures = {}
 
     def actions():
         for source in plan.to_drop:
             yield {"_op_type": "delete", "_index": target, "_id": doc_id(source)}
-        for done, (source, result) in enumerate(_parallel_map(_clean, jobs, pool), 1):
+        for done, (source, result, sig) in enumerate(_parallel_map(_clean_and_sign, jobs, pool), 1):
             if isinstance(result, Document):
                 yield {"_index": target, "_id": result.id, "_source": document_source(result)}
                 record(source, None, cut_warning(result))
+                signatures[source] = sig
             else:
                 record(source, result)
             if progress:
                 progress(done, len(jobs))
 
+    _bulk(client, actions())
+    table = stories.updated(before, set(plan.to_drop), signatures)
+    had = before.story_of() if before else {}
+    had.update({source: doc_id(source) for source in signatures})
+    _bulk(
+        client,
+        (
+            {"_op_type": "update", "_index": target, "_id": doc_id(source), "doc": {"story": story}}
+            for source, story in table.story_of().items()
+            if had.get(source) != story
+        ),
+    )
+    if full:
+        client.indices.put_settings(index=target, body={"index": {"refresh_interval": "1s"}})
+    client.indices.refresh(index=target)
+    count = indices.count(target)
+    finish_report(report, plan, corpus_dir, count)
+    if len(table.sources) != count:
+        raise BuildError(f"stories hold {len(table.sources)} documents, expected {count}")
+    return report, table
+
+
+def _bulk(client, actions) -> None:
+    """Send `actions` in bulk requests; BuildError on any the cluster refuses."""
     for ok, item in helpers.streaming_bulk(
-        client, actions(), chunk_size=BULK_DOCS, raise_on_error=False, max_retries=2
+        client, actions, chunk_size=BULK_DOCS, raise_on_error=False, max_retries=2
     ):
         if ok:
             continue
@@ -269,8 +317,3 @@ def _fill(indices: Indices, target, corpus_dir, old, plan: Plan, pool, progress,
         if op == "delete" and detail.get("status") == 404:
             continue  # already gone
         raise BuildError(f"OpenSearch refused a document: {detail.get('error') or detail}")
-    if full:
-        client.indices.put_settings(index=target, body={"index": {"refresh_interval": "1s"}})
-    client.indices.refresh(index=target)
-    finish_report(report, plan, corpus_dir, indices.count(target))
-    return report

@@ -45,7 +45,10 @@ FIELDS = {
     "title_exact": "title.exact",
 }
 # Stored fields a result needs.
-SOURCE_FIELDS = ["id", "title", "date", "source", "text"]
+SOURCE_FIELDS = ["id", "title", "date", "source", "site", "story", "text"]
+# Other copies listed per story: OpenSearch's inner-hits window (index.max_inner_result_window,
+# 100 by default) holds the copy itself and up to 99 others.
+VERSIONS = 100
 MATCH_ALL = {"match_all": {}}
 # The least time a search is given: a shard given less fails rather than answering partially.
 MIN_TIMEOUT_MS = 50
@@ -366,23 +369,13 @@ class OpenSearchEngine:
             "track_total_hits": True,
             "_source": SOURCE_FIELDS,
             "aggs": {
-                "source": {
-                    "terms": {
-                        "field": "source",
-                        "size": FACET_VALUES,
-                        "order": [{"_count": "desc"}, {"_key": "asc"}],
-                    }
-                },
-                "sources": {"cardinality": {"field": "source", "precision_threshold": 40000}},
-                "year": {
-                    "date_histogram": {
-                        "field": "date",
-                        "calendar_interval": "year",
-                        "format": "yyyy",
-                        "min_doc_count": 1,
-                        "order": {"_key": "desc"},
-                    }
-                },
+                "source": _terms("source"),
+                "sources": _distinct("source"),
+                "site": _terms("site"),
+                "sites": _distinct("site"),
+                "stories": _distinct("story"),
+                "year": _histogram("year", "yyyy", "desc"),
+                "month": _histogram("month", "yyyy-MM", "asc"),
                 "index": self._frequencies(concepts),
             },
         }
@@ -392,26 +385,49 @@ class OpenSearchEngine:
         if request.sort == "newest":
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
             body["track_scores"] = True
+        if request.collapse:
+            body["collapse"] = COLLAPSE  # one hit per story, its best-ranked copy
         answer = self._search(body)
         if answer is None:  # out of time: nothing found, and the response says so
-            return _Run([], 0, {"source": ([], 0), "year": ([], 0)}, True)
+            return _Run([], 0, {name: ([], 0) for name in FACETS}, True)
         hits = answer["hits"]["hits"]
+        if not request.collapse and hits:
+            self._copies(q, filters, hits)
         # answer() slices the page out of the top `limit`: the pages before are placeholders.
-        ranked = [(0.0, None)] * first + [(hit["_score"] or 0.0, hit["_source"]) for hit in hits]
+        ranked = [(0.0, None)] * first + [(hit["_score"] or 0.0, _stored(hit)) for hit in hits]
         aggs = answer.get("aggregations", {})
         self._remember(aggs["index"])
         if typed:
             self._remember_options(typed, answer.get("suggest", {}))
         sources = [(b["key"], b["doc_count"]) for b in aggs["source"]["buckets"]]
+        sites = [(b["key"], b["doc_count"]) for b in aggs["site"]["buckets"]]
         years = [(b["key_as_string"], b["doc_count"]) for b in aggs["year"]["buckets"]]
+        months = [(b["key_as_string"], b["doc_count"]) for b in aggs["month"]["buckets"]]
         facets = {
             "source": (sources, aggs["sources"]["value"]),
+            "site": (sites, aggs["sites"]["value"]),
             "year": (years[:FACET_VALUES], len(years)),
+            "month": (months, len(months)),
         }
         total = answer["hits"]["total"]["value"]
-        return _Run(ranked, total, facets, bool(answer.get("timed_out")))
+        timed_out = bool(answer.get("timed_out"))
+        return _Run(ranked, total, facets, timed_out, stories=aggs["stories"]["value"])
 
-    def hits(self, ranked: list, matcher: highlight.Matcher) -> list[Hit]:
+    def _copies(self, q: dict, filters: list[dict], hits: list[dict]) -> None:
+        """Not collapsed, the page lists copies one by one: ask for the matching copies of
+        the page's stories (collapsed on story, as a collapsed search gets them)."""
+        wanted = sorted({hit["_source"]["story"] for hit in hits})
+        body = {
+            "query": {"bool": {"must": [q], "filter": [*filters, {"terms": {"story": wanted}}]}},
+            "size": len(wanted),
+            "_source": ["story"],
+            "collapse": COLLAPSE,
+        }
+        found = {hit["_source"]["story"]: hit for hit in self._search(body)["hits"]["hits"]}
+        for hit in hits:
+            hit["inner_hits"] = found.get(hit["_source"]["story"], {}).get("inner_hits", {})
+
+    def hits(self, run: _Run, ranked: list, matcher: highlight.Matcher) -> list[Hit]:
         return [_hit(score, stored, matcher) for score, stored in ranked if stored is not None]
 
     def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
@@ -496,7 +512,48 @@ def _filters(request: SearchRequest) -> list[dict]:
         filters.append({"range": {"date": {k: v for k, v in bounds.items() if v}}})
     if request.source:
         filters.append({"term": {"source": request.source}})
+    if request.site:
+        filters.append({"term": {"site": request.site}})
     return filters
+
+
+FACETS = ("source", "site", "year", "month")
+COLLAPSE = {
+    "field": "story",
+    "inner_hits": {"name": "versions", "size": VERSIONS, "_source": ["id"], "sort": ["id"]},
+}
+
+
+def _terms(field: str) -> dict:
+    """The FACET_VALUES values of `field` with most matches, ties by value."""
+    order = [{"_count": "desc"}, {"_key": "asc"}]
+    return {"terms": {"field": field, "size": FACET_VALUES, "order": order}}
+
+
+def _distinct(field: str) -> dict:
+    """How many distinct values of `field` match (exact below 40,000, OpenSearch's most)."""
+    return {"cardinality": {"field": field, "precision_threshold": 40000}}
+
+
+def _histogram(interval: str, fmt: str, order: str) -> dict:
+    """Matches per calendar year or month with any, as Whoosh's year and month facets."""
+    return {
+        "date_histogram": {
+            "field": "date",
+            "calendar_interval": interval,
+            "format": fmt,
+            "min_doc_count": 1,
+            "order": {"_key": order},
+        }
+    }
+
+
+def _stored(hit: dict) -> dict:
+    """A hit's stored fields, with the ids of its story's other matching copies."""
+    stored = hit["_source"]
+    inner = hit.get("inner_hits", {}).get("versions", {}).get("hits", {}).get("hits", [])
+    stored["versions"] = [h["_source"]["id"] for h in inner if h["_source"]["id"] != stored["id"]]
+    return stored
 
 
 def _hit(score: float, stored: dict, matcher: highlight.Matcher) -> Hit:
@@ -509,4 +566,7 @@ def _hit(score: float, stored: dict, matcher: highlight.Matcher) -> Hit:
         score=round(float(score), 4),
         snippet=highlight.join_fragments(frags),
         fragments=frags,
+        site=stored.get("site") or None,
+        story=stored.get("story") or stored["id"],
+        versions=stored.get("versions", []),
     )

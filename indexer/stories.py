@@ -1,0 +1,269 @@
+"""One story, many copies: near-duplicate documents grouped under one `story` id.
+
+Two documents are copies of one story when their clean texts share most of their 5-word
+shingles (Broder's resemblance: Jaccard of the shingle sets >= THRESHOLD). Each document's
+shingle set is summarised by a MinHash signature (datasketch); LSH over the signatures finds
+the candidate pairs without comparing all of them, each candidate is checked on the signatures'
+Jaccard estimate, and the connected groups are the stories. A story's id is the smallest
+document id among its copies, so it depends only on which documents are in it.
+
+The signatures and story ids of a generation live beside its index in STORIES_FILE (see
+`save`): an incremental build drops and adds signatures and groups them again, so story ids
+stay right when a copy comes or goes, and no indexed document has to be rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import weakref
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from .document import doc_id
+
+SHINGLE_WORDS = 5
+# Permutations per signature: the Jaccard estimate's standard error is about
+# sqrt(J(1-J)/NUM_PERM), 0.06 at J = 0.5; a signature costs NUM_PERM * 4 bytes.
+NUM_PERM = 64
+# Measured with bench/story_eval.py (docs/decisions.md has the table).
+THRESHOLD = 0.5
+STORIES_FILE = "stories.npz"
+_SEED = 1
+_WORD = re.compile(r"\w+")
+# Permutations shared by every signature; datasketch derives them from the seed alone.
+# affine32: uint32 hash values, half the space of the 64-bit schemes.
+_SCHEME = "affine32"
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, scheme=_SCHEME)
+
+
+def shingles(text: str) -> set[bytes]:
+    """The text's distinct 5-word shingles (words lower-cased); a shorter text is one shingle."""
+    tokens = _WORD.findall(text.casefold())
+    if len(tokens) < SHINGLE_WORDS:
+        return {" ".join(tokens).encode()} if tokens else set()
+    return {
+        " ".join(tokens[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(tokens) - SHINGLE_WORDS + 1)
+    }
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature (uint32 x NUM_PERM) of the text's shingles; all zeros if none."""
+    found = shingles(text)
+    if not found:
+        return np.zeros(NUM_PERM, dtype=np.uint32)
+    m = _TEMPLATE.copy()
+    m.update_batch(found)
+    return m.hashvalues.astype(np.uint32)
+
+
+def bands(threshold: float) -> tuple[int, int]:
+    """(bands, rows per band) datasketch's LSH picks for the threshold: false positives and
+    false negatives weighed equally."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+# Random odd multipliers that fold a band's rows into one 64-bit bucket key.
+_FOLD = np.random.default_rng(_SEED).integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | 1
+
+
+def _candidates(signatures: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
+    """Pairs of `rows` that share a bucket in some band (LSH), as an (n, 2) array.
+
+    Within a bucket (sorted by row) each member is paired with the first and the previous:
+    copies of one story form a chain either way, and a bucket of k rows costs k pairs, not k²."""
+    n_bands, r = bands(threshold)
+    found = []
+    with np.errstate(over="ignore"):  # the fold wraps around 2**64 on purpose
+        for band in range(n_bands):
+            cols = slice(band * r, (band + 1) * r)
+            keys = (signatures[rows, cols].astype(np.uint64) * _FOLD[cols]).sum(axis=1)
+            keys += np.uint64(band)
+            order = np.lexsort((rows, keys))
+            k, members = keys[order], rows[order]
+            same = k[1:] == k[:-1]
+            if not same.any():
+                continue
+            starts = np.flatnonzero(np.r_[True, ~same])
+            first = members[starts[np.searchsorted(starts, np.arange(len(k)), "right") - 1]]
+            idx = np.flatnonzero(same) + 1
+            found.append(np.stack([members[idx - 1], members[idx]], axis=1))
+            found.append(np.stack([first[idx], members[idx]], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    n = np.int64(len(signatures))
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])  # 1-D unique: far faster than axis=0
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def group(signatures: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+    """For each row, the smallest row number of its story (connected near-duplicates).
+
+    LSH bucketing (`_candidates`) finds the candidate pairs; a pair is joined when the
+    signatures' Jaccard estimate reaches the threshold. A row of zeros (a text without
+    words) is a story of its own."""
+    labels = np.arange(len(signatures))
+    rows = np.flatnonzero(signatures.any(axis=1))
+    # Exact copies (one text published again as it is) are paired with their first row and
+    # left out of the buckets, where each would add a pair per band.
+    with np.errstate(over="ignore"):
+        keys = (signatures[rows].astype(np.uint64) * _FOLD).sum(axis=1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    same = np.stack([rows[first][inverse], rows], axis=1)
+    same = same[same[:, 0] != same[:, 1]]
+    pairs = np.concatenate([_candidates(signatures, np.sort(rows[first]), threshold), same])
+    if len(pairs):
+        agree = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).sum(axis=1)
+        pairs = pairs[agree >= threshold * NUM_PERM]
+    a, b = pairs[:, 0], pairs[:, 1]
+    # Connected components by min-label propagation with pointer jumping: a handful of
+    # vector passes, where a Python union-find over a million pairs took seconds.
+    while len(pairs):
+        low = np.minimum(labels[a], labels[b])
+        before = labels.copy()
+        np.minimum.at(labels, a, low)
+        np.minimum.at(labels, b, low)
+        while True:
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            break
+    return labels
+
+
+@dataclass
+class StoryTable:
+    """The stories of one generation: per indexed source its signature and story id."""
+
+    sources: list[str]
+    signatures: np.ndarray  # uint32, one row per source
+    story: list[str]  # story id per source
+
+    def story_of(self) -> dict[str, str]:
+        return dict(zip(self.sources, self.story, strict=True))
+
+
+def build_table(signatures: dict[str, np.ndarray], threshold: float = THRESHOLD) -> StoryTable:
+    """Group every source's signature into stories."""
+    sources = sorted(signatures)
+    if not sources:
+        return StoryTable([], np.zeros((0, NUM_PERM), dtype=np.uint32), [])
+    sigs = np.stack([signatures[s] for s in sources]).astype(np.uint32)
+    roots = group(sigs, threshold)
+    ids = [doc_id(s) for s in sources]
+    first: dict[int, str] = {}
+    for root, one in zip(roots.tolist(), ids, strict=True):
+        first[root] = min(first.get(root, one), one)
+    return StoryTable(sources, sigs, [first[r] for r in roots.tolist()])
+
+
+def updated(
+    old: StoryTable | None, drop: set[str], add: dict[str, np.ndarray]
+) -> StoryTable:
+    """The stories after dropping `drop` and adding (or replacing) `add`, regrouped in full."""
+    signatures = {}
+    if old is not None:
+        signatures = {
+            s: old.signatures[i] for i, s in enumerate(old.sources) if s not in drop
+        }
+    signatures.update(add)
+    return build_table(signatures)
+
+
+def save(folder: Path, table: StoryTable, name: str = STORIES_FILE) -> None:
+    """Write the table into a generation folder (a fresh file: the folder's files may be hard
+    links to the live generation's)."""
+    path = Path(folder) / name
+    path.unlink(missing_ok=True)
+    with open(path, "wb") as out:
+        np.savez(
+            out,
+            sources=np.array(json.dumps(table.sources)),
+            story=np.array(json.dumps(table.story)),
+            signatures=table.signatures,
+        )
+
+
+def load(folder: Path, name: str = STORIES_FILE) -> StoryTable | None:
+    """The table a generation holds, or None (an index written before stories, or damaged)."""
+    try:
+        with np.load(Path(folder) / name, allow_pickle=False) as data:
+            sources = json.loads(str(data["sources"]))
+            story = json.loads(str(data["story"]))
+            sigs = data["signatures"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if len(sources) != len(story) or sigs.shape != (len(sources), NUM_PERM):
+        return None
+    return StoryTable(sources, sigs, story)
+
+
+# --- at search time -----------------------------------------------------------------------
+
+# Per generation's arrays: the story code of each document number, and the story ids.
+_CODES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def story_codes(searcher, arrays) -> tuple[np.ndarray, list[str]]:
+    """(story code per document number, story id per code) of the searcher's generation.
+
+    Documents of an index without a stories file are each their own story."""
+    found = _CODES.get(arrays)
+    if found is not None:
+        return found
+    reader = searcher.reader()
+    codes, names = arrays.column(reader, "source")
+    storage = getattr(getattr(searcher, "_ix", None), "storage", None)
+    folder = getattr(storage, "folder", None)
+    table = load(Path(folder)) if folder else None
+    of = table.story_of() if table else {}
+    story_ids = [of.get(name) or doc_id(name) for name in names]
+    unique, per_name = np.unique(np.array(story_ids, dtype=object), return_inverse=True)
+    found = (per_name.astype(np.int64)[codes], [str(u) for u in unique])
+    _CODES[arrays] = found
+    return found
+
+
+@dataclass
+class Collapsed:
+    """The best-ranked copy of each story, best first, and how many stories match in all."""
+
+    ranked: list[tuple[float, int]]
+    stories: int
+
+
+def collapse(top, mask: np.ndarray, codes: np.ndarray, limit: int) -> Collapsed:
+    """The first `limit` stories of a ranking, each by its best-ranked copy.
+
+    `top(k)` gives the best k (score, docnum); more are asked for while copies of stories
+    already listed take places on the page."""
+    k = limit
+    while True:
+        ranked = top(k)
+        seen: set[int] = set()
+        best = []
+        for score, doc in ranked:
+            code = int(codes[doc])
+            if code not in seen:
+                seen.add(code)
+                best.append((score, doc))
+        if len(best) >= limit or len(ranked) < k:
+            break
+        k *= 4
+    return Collapsed(best[:limit], int(np.unique(codes[mask]).size))
+
+
+def versions(doc: int, mask: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The other matching documents of `doc`'s story, in document order."""
+    others = np.flatnonzero(mask & (codes == codes[doc]))
+    return others[others != doc]
