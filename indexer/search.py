@@ -11,7 +11,7 @@ from datetime import date
 
 from whoosh import query as wq
 
-from . import feedback, highlight
+from . import feedback, highlight, ranking
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
 from .document import Document
@@ -20,10 +20,10 @@ from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe,
 from .schema import stored_document
 from .suggest import suggest
 
-# Up to this many words a query is a keyword query: every word is required. Longer ones are
-# descriptions (a pasted sentence) where demanding every word finds almost nothing, so any
-# word may match; BM25's sum over words already ranks documents holding more of them higher.
-SHORT_QUERY_TERMS = 4
+# Up to ranking.PARAMS.keyword_terms words a query is a keyword query: every word is
+# required. Longer ones are descriptions (a pasted sentence) where demanding every word finds
+# almost nothing, so any word may match; BM25's sum over words ranks documents holding more
+# of them higher.
 SORTS = ("relevance", "newest")
 # Facet values listed per response: every file is its own source, so a common word matches
 # thousands; the response lists the top ones and says how many there are in all.
@@ -171,23 +171,38 @@ def _idf_order(reader, ws: list[str]) -> list[str]:
     return sorted(seen, key=lambda w: -seen[w])
 
 
+def _cut(q: str, limit: int) -> str:
+    """The first `limit` characters of `q`, ending at a word boundary where there is one."""
+    head = q[:limit]
+    space = head.rfind(" ", limit // 2)
+    return head[:space] if space > 0 and not q[limit : limit + 1].isspace() else head
+
+
 def understand(q: str, reader, limits: SearchConfig) -> tuple[Node | None, list[str]]:
-    """The query tree, trimmed to its most useful words when it is too long, and notices."""
-    if len(q) <= limits.max_query_chars:
-        node = parse(q)
-        if _leaves(node) <= limits.max_terms:
-            return node, []
+    """The query tree of the whole query, and notices when a limit changed what is searched.
+
+    Every word up to `max_query_chars` is scored (a pasted article is a normal query). Only
+    beyond `max_terms` distinct words are the most distinctive kept, with their repeats.
+    """
+    notices = []
+    if len(q) > limits.max_query_chars:
+        q = _cut(q, limits.max_query_chars)
+        notices.append(
+            f"Your query was long, so only its first {len(q):,} characters "
+            f"(of {limits.max_query_chars:,} allowed) were searched."
+        )
+    node = parse(q)
     ws = [w for w, _, _ in words(q)]
+    distinct = len({w for w in ws if w not in STOPWORDS})
+    if _leaves(node) <= limits.max_terms or distinct <= limits.max_terms:
+        return node, notices
     keep = set(_idf_order(reader, ws)[: limits.max_terms])
-    ordered = list(dict.fromkeys(w for w in ws if w in keep))
-    notice = (
-        f"Your query was long ({len(q)} characters, {len(ws)} words), so it was shortened to "
-        f"its {len(ordered)} most distinctive words."
+    kept = [Word(w) for w in ws if w in keep]
+    notices.append(
+        f"Your query has {distinct:,} different words, so its {len(keep):,} most distinctive "
+        "were searched."
     )
-    node = And(tuple(Word(w) for w in ordered)) if len(ordered) > 1 else None
-    if len(ordered) == 1:
-        node = Word(ordered[0])
-    return node, [notice]
+    return (And(tuple(kept)) if len(kept) > 1 else kept[0] if kept else None), notices
 
 
 def _filter(request: SearchRequest) -> wq.Query | None:
@@ -205,15 +220,91 @@ def _plain(node: Node) -> bool:
     return isinstance(node, Word | Phrase | Prefix | Or)
 
 
-def _distinct(concepts: list[Node]) -> list[Node]:
-    """Drop repeats ("material ... materials" is one concept): they would count twice."""
-    seen, out = set(), []
+def _concept_key(c: Node):
+    """Words with one stem are one concept ("material ... materials")."""
+    return (stem(c.text), c.field) if isinstance(c, Word) and c.text not in STOPWORDS else c
+
+
+def _counted(concepts: list[Node]) -> list[tuple[Node, int]]:
+    """Each distinct concept (first form written) with how often the query writes it."""
+    counts: dict = {}
+    first: dict = {}
     for c in concepts:
-        key = (stem(c.text), c.field) if isinstance(c, Word) and c.text not in STOPWORDS else c
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
+        key = _concept_key(c)
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, c)
+    return [(first[k], n) for k, n in counts.items()]
+
+
+@dataclass
+class _Plan:
+    """What the query asks for: distinct positive concepts with counts, and exclusions."""
+
+    concepts: list[tuple[Node, int]]
+    negatives: list[Node]
+    sequence: list[Node]  # the positive words in query order, for the proximity bonus
+
+    @property
+    def nodes(self) -> list[Node]:
+        return [c for c, _ in self.concepts]
+
+    @property
+    def plain(self) -> bool:
+        return len(self.concepts) >= 2 and all(_plain(c) for c in self.nodes)
+
+    @property
+    def description(self) -> bool:
+        """A sentence or a pasted text rather than keywords: any of its words may match."""
+        return self.plain and len(self.concepts) > ranking.PARAMS.keyword_terms
+
+    @property
+    def mass(self) -> float:
+        """The summed weight of the query's own words (RM3's |Q|)."""
+        return sum(ranking.qtf_weight(n) for _, n in self.concepts)
+
+
+def _plan(node: Node) -> _Plan:
+    children = node.children if isinstance(node, And) else (node,)
+    concepts = [c for c in children if not isinstance(c, Not)]
+    negatives = [c.child for c in children if isinstance(c, Not)]
+    # Stopwords count toward a query's length but are never required.
+    content = [c for c in concepts if not (isinstance(c, Word) and c.text in STOPWORDS)]
+    if content and len(content) < len(concepts):
+        concepts = content
+    return _Plan(_counted(concepts), negatives, concepts)
+
+
+class _Scorer:
+    """The plan's Whoosh queries: all words required (keywords) or any of them (descriptions)."""
+
+    def __init__(self, compiler: Compiler, plan: _Plan):
+        self.compiler = compiler
+        self.plan = plan
+        self.bonus = compiler.proximity(plan.sequence)
+
+    def _weighted(self) -> list[wq.Query]:
+        return [self.compiler.weighted(c, ranking.qtf_weight(n)) for c, n in self.plan.concepts]
+
+    def _without_negatives(self, base: wq.Query) -> wq.Query:
+        negatives = self.plan.negatives
+        if not negatives:
+            return base
+        return wq.AndNot(base, wq.Or([self.compiler.compile(n) for n in negatives]))
+
+    def any_of(self) -> wq.Query:
+        return self._without_negatives(wq.Or(self._weighted() + self.bonus))
+
+    def all_of(self) -> wq.Query:
+        parts = self._weighted()
+        base = wq.And(parts) if len(parts) > 1 else parts[0] if parts else wq.Every()
+        q = self._without_negatives(base)
+        return wq.AndMaybe(q, wq.Or(self.bonus)) if self.bonus else q
+
+    def joined(self, op: str) -> str:
+        text = f" {op} ".join(describe(c, False) for c in self.plan.nodes)
+        if self.plan.negatives:
+            text = f"({text}) " + " ".join("NOT " + describe(n, False) for n in self.plan.negatives)
+        return text
 
 
 @dataclass
@@ -284,51 +375,32 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
 
     compiler = Compiler(reader, limits.max_prefix_terms)
     evaluator = Evaluator(searcher, deadline)
-    children = node.children if isinstance(node, And) else (node,)
-    concepts = [c for c in children if not isinstance(c, Not)]
-    negatives = [c.child for c in children if isinstance(c, Not)]
-    # Stopwords count toward a query's length but are never required.
-    content = [c for c in concepts if not (isinstance(c, Word) and c.text in STOPWORDS)]
-    if content and len(content) < len(concepts):
-        concepts = content
-    concepts = _distinct(concepts)
-    plain = len(concepts) >= 2 and all(_plain(c) for c in concepts)
+    plan = _plan(node)
     limit = request.page * request.per_page
     filter_q = _filter(request)
-    relaxed = False
     matcher = highlight.Matcher.for_query(node)
+    scorer = _Scorer(compiler, plan)
 
-    bonus = compiler.proximity(concepts)
+    def run_query(q) -> _Run:
+        return _run(evaluator, q, request, filter_q, limit)
 
-    def any_of():
-        base = wq.Or([compiler.compile(c) for c in concepts] + bonus)
-        if negatives:
-            base = wq.AndNot(base, wq.Or([compiler.compile(n) for n in negatives]))
-        return base
-
-    def joined(op):
-        text = f" {op} ".join(describe(c, False) for c in concepts)
-        if negatives:
-            text = f"({text}) " + " ".join("NOT " + describe(n, False) for n in negatives)
-        return text
-
-    if plain and len(concepts) > SHORT_QUERY_TERMS:
+    relaxed = False
+    if plan.description:
         # A description, not keywords: pseudo-relevance feedback adds the words its best
         # matches share (feedback.py). Keyword queries never take this path.
-        q = feedback.expand(evaluator, any_of(), len(concepts), filter_q)
-        run = _run(evaluator, q, request, filter_q, limit)
-        parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
+        q = scorer.any_of()
+        if len(plan.concepts) >= ranking.PARAMS.feedback_terms_from:
+            q = feedback.expand(evaluator, q, plan.mass, filter_q)
+        run = run_query(q)
+        parsed = f"any of: {scorer.joined('OR')} (more of the words, and nearer, rank higher)"
     else:
-        q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
-        if bonus:
-            q = wq.AndMaybe(q, wq.Or(bonus))
-        run = _run(evaluator, q, request, filter_q, limit)
-        parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
-        if run.total == 0 and plain and not run.timed_out:
-            run = _run(evaluator, any_of(), request, filter_q, limit)
+        run = run_query(scorer.all_of())
+        parsed = describe(And(tuple(plan.nodes) + tuple(Not(n) for n in plan.negatives)))
+        if run.total == 0 and plan.plain and not run.timed_out:
+            run = run_query(scorer.any_of())
             if run.total:
                 relaxed = True
-                parsed = joined("OR")
+                parsed = scorer.joined("OR")
                 notices.append("No article has all of the words; showing those with any of them.")
     if compiler.capped_prefixes:
         notices.append(
