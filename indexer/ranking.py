@@ -23,11 +23,11 @@ class RankingParams:
     title_b: float = 0.5  # ... and of the title
     title_weight: float = 2.0  # BM25F: a title match counts this many body matches
     exact_weight: float = 0.5  # the exact word form adds this share of the stemmed match
-    qtf: str = "count"  # how a repeated query word counts: QTF_WEIGHTS
+    qtf: str = "log"  # how a repeated query word counts: QTF_WEIGHTS
     proximity_weight: float = 0.5  # pairs of consecutive words near each other, in order
     proximity_slop: int = 3
-    keyword_terms: int = 4  # up to this many content words a query requires them all
-    feedback_terms_from: int = 5  # RM3 for any-of queries with at least this many words
+    keyword_terms: int = 3  # up to this many content words a query requires them all
+    feedback_terms_from: int = 4  # RM3 for any-of queries with at least this many words
     feedback_docs: int = 10  # RM3: top articles taken as relevant
     feedback_terms: int = 10  # RM3: expansion words added
     original_weight: float = 0.5  # RM3: share of the query's weight kept by the user's words

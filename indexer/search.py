@@ -292,7 +292,10 @@ class _Scorer:
         return wq.AndNot(base, wq.Or([self.compiler.compile(n) for n in negatives]))
 
     def any_of(self) -> wq.Query:
-        return self._without_negatives(wq.Or(self._weighted() + self.bonus))
+        # The proximity bonus only re-ranks (a near pair's words already match), so it is
+        # optional: checked lazily for documents that can reach the page, not for all matches.
+        q = self._without_negatives(wq.Or(self._weighted()))
+        return wq.AndMaybe(q, wq.Or(self.bonus)) if self.bonus else q
 
     def all_of(self) -> wq.Query:
         parts = self._weighted()

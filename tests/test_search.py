@@ -222,8 +222,10 @@ def test_feedback_only_for_long_queries(searcher, monkeypatch):  # noqa: F811
         return real(*args, **kwargs)
 
     monkeypatch.setattr(feedback, "expand", spy)
-    for q in ("moon", "moon trilateral", "xi moon trilateral summit", "zorblax glorptastic"):
-        search(searcher, SearchRequest(q), LIMITS)
+    # Keyword queries (up to ranking.PARAMS.keyword_terms = 3 words) never get feedback.
+    for q in ("moon", "moon trilateral", "xi moon trilateral", "zorblax glorptastic"):
+        response = search(searcher, SearchRequest(q), LIMITS)
+        assert not response.parsed.startswith("any of")
     assert calls == []
     q = "what did xi jinping and moon jae-in agree about the trilateral summit and visits"
     search(searcher, SearchRequest(q), LIMITS)
