@@ -21,7 +21,7 @@ class RankingParams:
     k1: float = 1.2  # BM25 term-frequency saturation
     b: float = 0.75  # BM25 length normalisation of the body
     title_b: float = 0.5  # ... and of the title
-    title_weight: float = 2.0  # BM25F: a title match counts this many body matches
+    title_weight: float = 1.5  # BM25F: a title match counts this many body matches
     exact_weight: float = 0.5  # the exact word form adds this share of the stemmed match
     qtf: str = "log"  # how a repeated query word counts: QTF_WEIGHTS
     proximity_weight: float = 0.5  # pairs of consecutive words near each other, in order
