@@ -128,24 +128,28 @@ def file_name(doc_id: str) -> str:
     return f"{doc_id}.txt"
 
 
-def product_config(col: Collection, workdir: Path, kind: str, url: str) -> Path:
-    """config.toml as shipped, pointed at `kind` (OpenSearch: alias relevance-<name>)."""
+def product_config(col: Collection, workdir: Path, kind: str, url: str, alias: str) -> Path:
+    """config.toml as shipped, pointed at `kind` (OpenSearch: the node at `url`, `alias`)."""
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "config.toml"
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     text += f'\n[backend]\nkind = "{kind}"\n'
     if kind == "opensearch":
-        text += f'\n[opensearch]\nurl = "{url}"\nindex = "relevance-{col.name}"\n'
+        text += f'\n[opensearch]\nurl = "{url}"\nindex = "{alias}"\n'
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def build_product(
-    col: Collection, workdir: Path, kind: str = "whoosh", url: str = "http://127.0.0.1:9200"
+    col: Collection,
+    workdir: Path,
+    kind: str = "whoosh",
+    url: str = "http://127.0.0.1:9200",
+    alias: str | None = None,
 ):
     """The collection as .txt files indexed by `seedsearch index` on backend `kind`, and that
-    backend; an index already there is reused."""
-    config_file = product_config(col, workdir, kind, url)
+    backend; an index already there is reused. OpenSearch's alias: relevance-<name>."""
+    config_file = product_config(col, workdir, kind, url, alias or f"relevance-{col.name}")
     index = workdir / "index"
     config = load_config(config_file).with_paths(workdir / "corpus", index)
     backend = open_backend(config)
