@@ -109,30 +109,32 @@ def fts5_build(corpus_dir: Path, db_file: Path) -> int:
     return n
 
 
-def fts5_match(q: str) -> str:
-    """The query as typed, as an FTS5 AND of its terms (each quoted: no operators)."""
-    return " ".join(f'"{t}"' for t in _TERM.findall(q))
+def fts5_match(q: str, any_of: bool = False) -> str:
+    """The query as typed, as an FTS5 AND (or, `any_of`, OR) of its terms (each quoted)."""
+    return (" OR " if any_of else " ").join(f'"{t}"' for t in _TERM.findall(q))
 
 
 class Fts5Query:
-    """Top 10 by bm25 with snippet(), the query as typed (AND of its terms)."""
+    """Top 10 by bm25 with snippet(), the query as typed (AND of its terms; OR if `any_of`:
+    a pasted paragraph, which no story holds every word of)."""
 
     SQL = (
         "SELECT id, title, snippet(docs, 2, '<mark>', '</mark>', ' … ', 24), bm25(docs) "
         "FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ? OFFSET ?"
     )
 
-    def __init__(self, db_file: Path):
+    def __init__(self, db_file: Path, any_of: bool = False):
         self.con = sqlite3.connect(db_file, check_same_thread=False)
+        self.any_of = any_of
 
     def __call__(self, q: str, limit: int = 10, offset: int = 0) -> list[tuple]:
-        match = fts5_match(q)
+        match = fts5_match(q, self.any_of)
         if not match:
             return []
         return self.con.execute(self.SQL, (match, limit, offset)).fetchall()
 
     def total_and_years(self, q: str) -> tuple[int, list[tuple[str, int]]]:
-        match = fts5_match(q)
+        match = fts5_match(q, self.any_of)
         if not match:
             return 0, []
         rows = self.con.execute(
@@ -151,10 +153,10 @@ def fts5_app(db_file: Path):
     app = Flask("fts5ref")
     local = threading.local()
 
-    def engine() -> Fts5Query:
-        if not hasattr(local, "engine"):
-            local.engine = Fts5Query(db_file)
-        return local.engine
+    def engine(any_of: bool) -> Fts5Query:
+        if not hasattr(local, "engines"):
+            local.engines = {False: Fts5Query(db_file), True: Fts5Query(db_file, any_of=True)}
+        return local.engines[any_of]
 
     @app.get("/api/search")
     def api_search():
@@ -162,13 +164,14 @@ def fts5_app(db_file: Path):
         q = request.args.get("q", "")
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", 10))
-        eng = engine()
+        # any=1: the long-query measure (perf.py) sends pasted paragraphs as an OR.
+        eng = engine(request.args.get("any") == "1")
         rows = eng(q, per_page, (page - 1) * per_page)
         total, years = eng.total_and_years(q)
         return jsonify(
             {
                 "query": q,
-                "parsed": fts5_match(q),
+                "parsed": fts5_match(q, eng.any_of),
                 "total": total,
                 "page": page,
                 "per_page": per_page,

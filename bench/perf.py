@@ -6,6 +6,11 @@ On demand, not in CI:
     python bench/perf.py --quick         # fewer repetitions and shorter load, for development
     python bench/perf.py --scale         # also the corpus ten times over (~190,000 documents)
     python bench/perf.py --json out.json # also write every figure as JSON
+    python bench/perf.py --only long     # just the long-query rows, on an earlier run's index
+
+Long queries (issue #11): 200 pasted paragraphs of 50-300 words of the stories' own text,
+top 10 with snippets and facets, in process and over HTTP, beside FTS5 running each as an OR
+of its words (with its total and year facet).
 
 Every figure is measured in the same run as its reference, repetitions interleaved, and the
 median of the repetitions is reported. The Reuters-21578 stories are written one .txt file
@@ -51,6 +56,32 @@ MIB = 1024 * 1024
 def load_stories(path: Path) -> list[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
+
+
+LONG_QUERIES = 200
+LONG_WORDS = (50, 300)
+
+
+def long_queries(stories: list[dict], n: int = LONG_QUERIES, seed: int = 11) -> list[str]:
+    """`n` pasted paragraphs: a run of 50-300 consecutive words of a story's own text (the
+    length drawn uniformly; stories too short for it are passed over), fixed by `seed`."""
+    import random
+
+    rng = random.Random(seed)
+    out: list[str] = []
+    order = list(range(len(stories)))
+    rng.shuffle(order)
+    for i in order:
+        body = stories[i].get("body") or ""
+        words = body.split()
+        size = rng.randint(*LONG_WORDS)
+        if len(words) < size:
+            continue
+        start = rng.randint(0, len(words) - size)
+        out.append(" ".join(words[start : start + size]))
+        if len(out) == n:
+            break
+    return out
 
 
 def _wrap(text: str, width: int) -> str:
@@ -221,9 +252,9 @@ def wait_http(port: int, proc: subprocess.Popen, log: Path, timeout: float = 120
     raise RuntimeError(f"server on port {port} did not come up")
 
 
-def load_test(port: int, queries: list[str], clients: int, seconds: float) -> dict:
+def load_test(port: int, queries: list[str], clients: int, seconds: float, extra="") -> dict:
     """`clients` keep-alive connections, each cycling through the queries for `seconds`."""
-    paths = ["/api/search?q=" + urllib.parse.quote(q) for q in queries]
+    paths = ["/api/search?q=" + urllib.parse.quote(q) + extra for q in queries]
     lock = threading.Lock()
     latencies: list[float] = []
     errors = [0]
@@ -501,7 +532,9 @@ class Bench:
 
     # 3. in-process queries ------------------------------------------------------------------
 
-    def queries_in_process(self, reps: int, refs_too=True) -> dict:
+    def queries_in_process(self, reps: int, refs_too=True, queries=None, any_of=False) -> dict:
+        """Each engine's latency percentiles over `queries` (the benchmark's by default);
+        `any_of`: FTS5 runs them as an OR of their words (pasted paragraphs)."""
         from indexer.backend import open_backend
         from indexer.config import load_config
         from indexer.search import parse_request
@@ -512,21 +545,27 @@ class Bench:
         def product(q):
             return backend.search(parse_request({"q": q}, config.search), config.search)
 
-        engines = {"product": product, "fts5": refs.Fts5Query(self.work / "fts5.db")}
+        queries = queries or self.queries
+        fts5 = refs.Fts5Query(self.work / "fts5.db", any_of=any_of)
+        engines = {"product": product, "fts5": fts5}
+        if any_of:  # the long-query rows: FTS5 also counts the total and the year facet
+            engines["fts5"] = lambda q: (fts5(q), fts5.total_and_years(q))
         if refs_too:
             engines["whoosh"] = refs.WhooshQuery(self.work / "whoosh-ref")
         runs = {name: [] for name in engines}
         for fn in engines.values():  # warm-up: first opening, OS cache
-            time_queries(fn, self.queries)
+            time_queries(fn, queries)
         for rep in range(reps):
             self.log(f"queries rep {rep + 1}/{reps}")
             for name, fn in engines.items():
-                runs[name].append(percentiles(time_queries(fn, self.queries)))
+                runs[name].append(percentiles(time_queries(fn, queries)))
         return {name: median_of(r) for name, r in runs.items()}
 
     # 4. HTTP --------------------------------------------------------------------------------
 
-    def http(self, reps: int, seconds: float, clients: int, threads: int) -> dict:
+    def http(
+        self, reps: int, seconds: float, clients: int, threads: int, queries=None, any_of=False
+    ) -> dict:
         servers = {
             "product": lambda port: [
                 *seedsearch_cmd(),
@@ -561,10 +600,12 @@ class Bench:
                     proc = subprocess.Popen(
                         cmd(port), env=self.env, stdout=subprocess.DEVNULL, stderr=err
                     )
+                queries = queries or self.queries
+                extra = "&any=1" if any_of and name == "fts5" else ""
                 try:
                     wait_http(port, proc, log)
-                    load_test(port, self.queries, clients, min(3.0, seconds))  # warm-up
-                    runs[name].append(load_test(port, self.queries, clients, seconds))
+                    load_test(port, queries, clients, min(3.0, seconds), extra)  # warm-up
+                    runs[name].append(load_test(port, queries, clients, seconds, extra))
                     memory[name].append(tree_pss(proc.pid) / MIB)
                 finally:
                     proc.terminate()
@@ -617,6 +658,26 @@ class Bench:
         return "\n".join(out)
 
 
+def long_rows(b: Bench, stories, reps: int, seconds: float, clients: int, threads: int) -> None:
+    """Pasted paragraphs: in process and over HTTP, each percentile against FTS5's OR."""
+    long_q = long_queries(stories)
+    lq = b.figures["long_query"] = b.queries_in_process(
+        reps, refs_too=False, queries=long_q, any_of=True
+    )
+    lh = b.figures["long_http"] = b.http(reps, seconds, clients, threads, long_q, any_of=True)
+    for where, figures in (("in-process", lq), ("http", lh)):
+        for pct in ("p50", "p99"):
+            ours, ref = figures["product"][pct], figures["fts5"][pct]
+            b.add(
+                f"long query ({len(long_q)}, 50-300 words) {where} {pct} vs FTS5 OR",
+                "≤ 2× FTS5",
+                ours,
+                ref,
+                passed=ours <= 2 * ref,
+                unit="ms",
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--quick", action="store_true", help="1 repetition, 5 s load, no scale")
@@ -626,8 +687,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale-reps", type=int, default=1)
     p.add_argument(
         "--only",
-        default="build,incremental,query,http",
-        help="comma list of build,incremental,query,http",
+        default="build,incremental,query,long,http",
+        help="comma list of build,incremental,query,long,http",
     )
     p.add_argument("--seconds", type=float, default=None, help="HTTP load duration (default 30)")
     p.add_argument("--clients", type=int, default=8)
@@ -654,6 +715,8 @@ def main(argv: list[str] | None = None) -> int:
     fig = b.figures
     fig["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "reps": reps}
     n = 0
+    if only == {"long"}:  # alone: on the index and FTS5 database an earlier run left in --work
+        long_rows(b, stories, reps, seconds, args.clients, threads)
     if "build" in only:  # the 19k part; without it, only --scale runs
         n = write_corpus(stories, b.corpus)
         b.log(f"{n} stories written to {b.corpus}; {len(queries)} queries; {reps} repetitions")
@@ -726,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
                     qf["whoosh"][pct],
                     unit="ms",
                 )
+
+        if "long" in only:
+            long_rows(b, stories, reps, seconds, args.clients, threads)
 
         hf = None
         if "http" in only:

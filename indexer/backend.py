@@ -12,8 +12,10 @@ cleaned `Document`s, and the query language parses into the same tree (indexer/q
 that each backend compiles for its engine.
 
 The engine a backend hands `answer` (per request) has: `reader` (`doc_count()`,
-`doc_frequency(field, term)` for the long-query trimming), `run(mode, concepts, negatives,
-request, limit)` with mode "all", "any" or "feedback", `hits(run, ranked, matcher)`,
+`doc_frequency(field, term)` for the long-query trimming), `run(mode, plan, request, limit)`
+with mode "all", "any" or "feedback" over the policy's plan (its concepts with their
+query-term-frequency weights, exclusions, the word sequence for the proximity bonus, the
+query's mass for RM3; every constant from ranking.PARAMS), `hits(run, ranked, matcher)`,
 `suggest(q, node, request)` and `capped_prefixes`.
 
 An engine that cannot be reached raises BackendUnavailable (a 503 for the web app, one line

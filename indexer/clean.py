@@ -94,6 +94,15 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
     else:
         result = clean_blocks(_text_blocks(text), repeated=repeated)
         site = text_site(text, repeated)
+    if not result.lines and result.title:
+        # A file that is one headline-like line (a short abstract with no full stop) is still
+        # a document, that line its text (NPL lost 4,338 of 11,429 abstracts this way). Not
+        # its title too: a title scores apart, and the line would count twice.
+        result.lines.append(result.title)
+        result.removed = [
+            r for r in result.removed if (r.text, r.reason) != (result.title, "headline")
+        ]
+        result.title = None
     if not result.lines:
         raise Skip("nothing left after cleaning")
     removed = result.removed + ([cut] if cut else [])

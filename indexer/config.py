@@ -29,8 +29,8 @@ class SearchConfig:
     per_page: int = 10
     max_per_page: int = 100
     max_depth: int = 1000
-    max_query_chars: int = 2000
-    max_terms: int = 24
+    max_query_chars: int = 20000
+    max_terms: int = 1000
     max_prefix_terms: int = 64
     time_budget_ms: int = 1500
     max_request_bytes: int = 65536

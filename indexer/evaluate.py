@@ -28,11 +28,6 @@ class Bonus:
     scores: np.ndarray  # what it adds to each of them where the words are near enough
     check: Callable[[int], bool]
 
-    def bounds(self, docs: np.ndarray) -> np.ndarray:
-        """Its score for each of `docs` (ascending) that is a candidate, else 0."""
-        found, at = _lookup(self.docs, docs)
-        return np.where(found, self.scores[at], 0.0)
-
     def add(self, doc: int, score: float) -> float:
         """`score` plus the bonus if `doc` earns it."""
         i = int(np.searchsorted(self.docs, doc))
@@ -58,6 +53,7 @@ class Evaluator:
         self.deadline = deadline
         # Set once the budget runs out: position checks stop and results are partial.
         self.timed_out = False
+        self._seen: dict[int, tuple[wq.Query, Matches]] = {}
 
     def _expired(self) -> bool:
         if not self.timed_out and self.deadline is not None:
@@ -65,8 +61,12 @@ class Evaluator:
         return self.timed_out
 
     def matches(self, q: wq.Query, filter_q: wq.Query | None = None) -> Matches:
-        """Every live document `q` matches (within `filter_q`), with its score."""
+        """Every live document `q` matches (within `filter_q`), with its score.
+
+        `q` is remembered: feedback re-ranks a first query's matches with a query holding it,
+        and evaluating it again would double the cost of a long query."""
         m = self._eval(q, optional=False)
+        self._seen[id(q)] = (q, m)
         mask = m.mask & self.arrays.live
         if filter_q is not None:
             mask &= self._eval(filter_q, optional=False).mask
@@ -81,6 +81,9 @@ class Evaluator:
         return Matches(np.zeros(self.n, dtype=bool), np.zeros(self.n))
 
     def _eval(self, q: wq.Query, optional: bool) -> Matches:
+        seen = self._seen.get(id(q))
+        if seen is not None and seen[0] is q:  # evaluated results are never changed in place
+            return seen[1]
         if isinstance(q, type(wq.NullQuery)):
             return self._empty()
         if isinstance(q, wq.Term):
@@ -222,9 +225,15 @@ class Evaluator:
             codes, _ = self.arrays.column(self.reader, "date")
             order = _best(codes[docs].astype(np.float64), docs, limit)[:limit]
             return [(self._final(m, int(d)), int(d)) for d in docs[order]]
-        bound = m.scores[docs].copy()
-        for b in m.bonuses:
-            bound += b.bounds(docs)
+        if m.bonuses:
+            # Scattered over each bonus's own documents: a long query has hundreds of
+            # bonuses, and looking every candidate up in each was most of its cost.
+            full = m.scores.copy()
+            for b in m.bonuses:
+                full[b.docs] += b.scores  # a bonus lists each document once
+            bound = full[docs]
+        else:
+            bound = m.scores[docs].copy()
         if not m.bonuses:
             return [(float(bound[i]), int(docs[i])) for i in _best(bound, docs, limit)[:limit]]
         # Walk down the upper bounds, checking positions, until the k-th exact score beats

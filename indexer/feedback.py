@@ -7,9 +7,9 @@ articles use alongside others (Cranfield's query 1 gains "aerothermoelastic", "p
 relevance model, interpolated with the original query as in Anserini's BM25+RM3) takes the
 top-ranked articles as if they were relevant, weights each of their words by how much of
 each article it makes up and by how well the article matched, and adds the strongest words
-to the query. The original query stays dominant (ORIGINAL_WEIGHT of the mass).
+to the query, the original query keeping `original_weight` of the mass.
 
-Only long queries get this (search.py decides): a keyword query says exactly what it wants,
+Only any-of queries get this (search.py decides): a keyword query says exactly what it wants,
 and expanding it would trade its precision for recall.
 """
 
@@ -20,13 +20,12 @@ from collections import Counter
 
 from whoosh import query as wq
 
+from . import ranking
 from .analysis import stem_terms
-from .query import TITLE_WEIGHT
 
-# Literature defaults, not tuned here (Anserini's BM25+RM3: fbDocs 10, fbTerms 10, 0.5).
-FEEDBACK_DOCS = 10  # top articles taken as relevant
-FEEDBACK_TERMS = 10  # expansion words kept (cost and drift grow with more)
-ORIGINAL_WEIGHT = 0.5  # share of the final query's weight kept by the user's own words
+# How many documents, words and what weight: ranking.PARAMS (feedback_docs, feedback_terms,
+# original_weight), started from Anserini's BM25+RM3 defaults (10, 10, 0.5) and chosen on
+# the five test collections (docs/decisions.md).
 
 
 def relevance_model(reader, top: list[tuple[float, int]]) -> dict[str, float]:
@@ -53,41 +52,44 @@ def relevance_model(reader, top: list[tuple[float, int]]) -> dict[str, float]:
     return dict(model)
 
 
-def expansion_terms(reader, top: list, n_query_terms: int) -> list[tuple[str, str, float]]:
-    """(field, stemmed term, boost) for the FEEDBACK_TERMS strongest relevance-model words.
+def expansion_terms(reader, top: list, query_mass: float) -> list[tuple[str, str, float]]:
+    """(field, stemmed term, boost) for the `feedback_terms` strongest relevance-model words.
 
-    In RM3 the final query is ORIGINAL_WEIGHT·(each original word 1/n) + (1 −
-    ORIGINAL_WEIGHT)·P(w|R). The product's original words score with boost 1 each, so an
-    expansion word gets boost (1 − λ)/λ · n · P(w|R) on the same scale. Engine-neutral:
-    `reader.stored_fields(handle)` gives each top article's stored title and text.
+    In RM3 the final query is λ·P(w|Q) + (1 − λ)·P(w|R), with P(w|Q) = qtf/|Q|. The
+    product's original words score with boost qtf_weight each (summing to `query_mass`),
+    so an expansion word gets boost (1 − λ)/λ · |Q| · P(w|R) on the same scale.
+    Engine-neutral: `reader.stored_fields(handle)` gives each top article's stored title
+    and text.
     """
-    model = relevance_model(reader, top[:FEEDBACK_DOCS])
-    best = sorted(model.items(), key=lambda kv: (-kv[1], kv[0]))[:FEEDBACK_TERMS]
+    params = ranking.PARAMS
+    model = relevance_model(reader, top[: params.feedback_docs])
+    best = sorted(model.items(), key=lambda kv: (-kv[1], kv[0]))[: params.feedback_terms]
     mass = sum(p for _, p in best)
-    if not mass:
+    lam = params.original_weight
+    if not mass or not 0 < lam < 1:
         return []
-    scale = (1 - ORIGINAL_WEIGHT) / ORIGINAL_WEIGHT * max(n_query_terms, 1) / mass
+    scale = (1 - lam) / lam * max(query_mass, 1.0) / mass
     return [
         (name, term, scale * p * weight)
         for term, p in best
-        for name, weight in (("body", 1.0), ("title", TITLE_WEIGHT))
+        for name, weight in (("body", 1.0), ("title", params.title_weight))
     ]
 
 
-def expansion(reader, top: list[tuple[float, int]], n_query_terms: int) -> list[wq.Query]:
+def expansion(reader, top: list[tuple[float, int]], query_mass: float) -> list[wq.Query]:
     """Weighted Term queries for the strongest relevance-model words (expansion_terms)."""
     return [
         wq.Term(name, term, boost=boost)
-        for name, term, boost in expansion_terms(reader, top, n_query_terms)
+        for name, term, boost in expansion_terms(reader, top, query_mass)
     ]
 
 
-def expand(evaluator, q: wq.Query, n_query_terms: int, filter_q=None) -> wq.Query:
+def expand(evaluator, q: wq.Query, query_mass: float, filter_q=None) -> wq.Query:
     """`q` re-ranked by its relevance-model words (unchanged if it matches nothing).
 
     The added words only re-rank what `q` matches (AndMaybe): every result still holds one
     of the user's words, so the total, the "any of" description and the highlights stay true.
     """
-    ranked = evaluator.top(evaluator.matches(q, filter_q), FEEDBACK_DOCS)
-    extra = expansion(evaluator.reader, ranked, n_query_terms)
+    ranked = evaluator.top(evaluator.matches(q, filter_q), ranking.PARAMS.feedback_docs)
+    extra = expansion(evaluator.reader, ranked, query_mass)
     return wq.AndMaybe(q, wq.Or(extra)) if extra else q

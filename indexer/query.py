@@ -11,16 +11,14 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from . import ranking
 from .analysis import STOPWORDS, source_words, stem, words
 
-# Field weights (BM25F-style): a title match counts more than a body match, and an exact-form
-# match adds to the stemmed one so names and exact words rank above mere stem matches.
-TITLE_WEIGHT = 2.0
-EXACT_WEIGHT = 0.5
-# Query word pairs found within PROXIMITY_SLOP words of each other in order add a bonus
-# (a light sequential-dependence model): "boundary layer" beats "boundary" ... "layer".
-PROXIMITY_WEIGHT = 0.5
-PROXIMITY_SLOP = 3
+# Field weights (BM25F-style, ranking.PARAMS): a title match counts more than a body match,
+# and an exact-form match adds to the stemmed one so names and exact words rank above mere
+# stem matches. Query word pairs found near each other in order add a bonus (a light
+# sequential-dependence model): "boundary layer" beats "boundary" ... "layer".
+PROSE_WORDS = 8
 MAX_DEPTH = 16  # nesting beyond this is read as words, so "((((..." cannot exhaust the stack
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FIELDS = ("title", "source")
@@ -74,7 +72,13 @@ class _Tok:
 
 
 def _lex(q: str) -> list[_Tok]:
-    """Split a raw query into tokens; an unclosed quote is dropped and its words kept."""
+    """Split a raw query into tokens; an unclosed quote is dropped and its words kept.
+
+    In a query of more than PROSE_WORDS words written all in capitals, AND, OR and NOT are
+    words: "... WHICH ARE NOT BACKED UP BY ..." (LISA's requests) is prose, not syntax.
+    """
+    prose = q.isupper() and len(q.split()) > PROSE_WORDS
+    operators = () if prose else ("OR", "AND", "NOT")
     toks: list[_Tok] = []
     i, n = 0, len(q)
     while i < n:
@@ -101,7 +105,7 @@ def _lex(q: str) -> list[_Tok]:
             chunk = q[i:j] if j > i else q[i]
             i = max(j, i + 1)
             name, sep, rest = chunk.partition(":")
-            if chunk in ("OR", "AND", "NOT"):
+            if chunk in operators:
                 toks.append(_Tok(chunk))
             elif sep and name.lower() in _FIELDS:
                 toks.append(_Tok("field", name.lower()))
@@ -304,49 +308,55 @@ class Compiler:
         base = wq.And(pos) if len(pos) > 1 else (pos[0] if pos else wq.Every())
         return wq.AndNot(base, wq.Or(neg)) if neg else base
 
-    def proximity(self, concepts) -> list[wq.Query]:
+    def weighted(self, node: Node, boost: float) -> wq.Query:
+        """`node` counted `boost` times (a word repeated in the query: ranking.qtf_weight)."""
+        if isinstance(node, Word):
+            return self.word(node.text, node.field, boost)
+        return self.compile(node)
+
+    def proximity(self, sequence: list[Node]) -> list[wq.Query]:
         """Bonus queries for consecutive query words found near each other (stemmed)."""
+        params = ranking.PARAMS
+        if not params.proximity_weight:
+            return []
         stems = [
             stem(c.text) if c.text not in STOPWORDS else None
-            for c in concepts
+            for c in sequence
             if isinstance(c, Word) and c.field is None
         ]
         pairs = dict.fromkeys(
             (a, b) for a, b in zip(stems, stems[1:], strict=False) if a and b and a != b
         )
         return [
-            wq.Phrase(name, list(pair), slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT * _weight(name))
+            wq.Phrase(
+                name,
+                list(pair),
+                slop=params.proximity_slop,
+                boost=params.proximity_weight * _weight(name),
+            )
             for pair in pairs
             for name in ("body", "title")
         ]
 
     def word(self, w: str, fieldname: str | None, boost: float = 1.0) -> wq.Query:
         """Stemmed and exact forms in title (weighted) and body; stopwords only exactly."""
-        fields = (
-            [("title", TITLE_WEIGHT)]
-            if fieldname == "title"
-            else [
-                ("body", 1.0),
-                ("title", TITLE_WEIGHT),
-            ]
-        )
+        title = ranking.PARAMS.title_weight
+        fields = [("title", title)] if fieldname == "title" else [("body", 1.0), ("title", title)]
+        exact = ranking.PARAMS.exact_weight
         terms = []
         for name, weight in fields:
             if w not in STOPWORDS:
                 terms.append(wq.Term(name, stem(w), boost=boost * weight))
-            terms.append(wq.Term(name + "_exact", w, boost=boost * weight * EXACT_WEIGHT))
+            if exact or w in STOPWORDS:  # a stopword is only in the exact fields
+                terms.append(wq.Term(name + "_exact", w, boost=boost * weight * (exact or 1.0)))
         return wq.Or(terms)
 
     def phrase(self, node: Phrase) -> wq.Query:
         if len(node.words) == 1:
             names = ["title_exact"] if node.field == "title" else ["body_exact", "title_exact"]
-            return wq.Or(
-                [wq.Term(n, node.words[0], boost=_weight(n) * (1 + EXACT_WEIGHT)) for n in names]
-            )
+            return wq.Or([wq.Term(n, node.words[0], boost=_exact_boost(n)) for n in names])
         names = ["title_exact"] if node.field == "title" else ["body_exact", "title_exact"]
-        return wq.Or(
-            [wq.Phrase(n, list(node.words), boost=_weight(n) * (1 + EXACT_WEIGHT)) for n in names]
-        )
+        return wq.Or([wq.Phrase(n, list(node.words), boost=_exact_boost(n)) for n in names])
 
     def prefix(self, node: Prefix) -> wq.Query:
         """At most max_prefix_terms expansions, the most frequent first; a notice if capped."""
@@ -361,9 +371,7 @@ class Compiler:
             self.capped_prefixes.append(node.text)
         if not chosen:
             return wq.NullQuery
-        return wq.Or(
-            [wq.Term(n, t, boost=_weight(n) * (1 + EXACT_WEIGHT)) for t in chosen for n in names]
-        )
+        return wq.Or([wq.Term(n, t, boost=_exact_boost(n)) for t in chosen for n in names])
 
     def source(self, name: str) -> wq.Query:
         """The exact source, or sources whose path contains all these words."""
@@ -374,5 +382,10 @@ class Compiler:
         return wq.ConstantScoreQuery(wq.Or(options), 0.0)
 
 
+def _exact_boost(fieldname: str) -> float:
+    """A phrase or prefix matches exact forms only: both shares of a word's weight."""
+    return _weight(fieldname) * (1 + ranking.PARAMS.exact_weight)
+
+
 def _weight(fieldname: str) -> float:
-    return TITLE_WEIGHT if fieldname.startswith("title") else 1.0
+    return ranking.PARAMS.title_weight if fieldname.startswith("title") else 1.0

@@ -1,11 +1,46 @@
-"""Scoring: BM25 with Lucene's idf, per field, so a title match and a body match add up."""
+"""Scoring: BM25 with Lucene's idf per field, and every ranking constant in one place.
+
+Each constant in RankingParams was chosen by its mean nDCG@10 over five test collections
+(Cranfield, MED, NPL, LISA, ADI), not on one; docs/decisions.md has the table behind each
+(`python bench/relevance.py --sweep name=...` reproduces it). There are no per-corpus switches.
+"""
 
 from __future__ import annotations
 
-from math import log
+import math
+from dataclasses import dataclass
 
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    """The product's one set of ranking constants (docs/decisions.md, "Ranking on five")."""
+
+    k1: float = 1.2  # BM25 term-frequency saturation
+    b: float = 0.75  # BM25 length normalisation of the body
+    title_b: float = 0.5  # ... and of the title
+    title_weight: float = 1.5  # BM25F: a title match counts this many body matches
+    exact_weight: float = 0.5  # the exact word form adds this share of the stemmed match
+    qtf: str = "log"  # how a repeated query word counts: QTF_WEIGHTS
+    proximity_weight: float = 0.5  # pairs of consecutive words near each other, in order
+    proximity_slop: int = 3
+    keyword_terms: int = 3  # up to this many content words a query requires them all
+    feedback_terms_from: int = 4  # RM3 for any-of queries with at least this many words
+    feedback_docs: int = 10  # RM3: top articles taken as relevant
+    feedback_terms: int = 10  # RM3: expansion words added
+    original_weight: float = 0.5  # RM3: share of the query's weight kept by the user's words
+
+
+# A query word written n times: BM25's query term frequency (Robertson et al. with k3 -> inf,
+# as Lucene, Anserini and bm25s score it), once, or damped.
+QTF_WEIGHTS = {
+    "count": float,
+    "once": lambda n: 1.0,
+    "log": lambda n: 1.0 + math.log(n),
+    "sqrt": math.sqrt,
+}
 
 
 class LuceneBM25(BM25F):
@@ -18,14 +53,27 @@ class LuceneBM25(BM25F):
     def idf(self, searcher, fieldname, text):
         n = searcher.doc_frequency(fieldname, text)
         total = searcher.doc_count_all()
-        return log(1 + (total - n + 0.5) / (n + 0.5))
+        return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
     def field_b(self, fieldname: str) -> float:
         """B for `fieldname` (BM25F's per-field length normalisation)."""
         return self._field_B.get(fieldname, self.B)
 
 
-WEIGHTING = LuceneBM25(B=0.75, K1=1.2, title_B=0.5, title_exact_B=0.5)
+def weighting(params: RankingParams) -> LuceneBM25:
+    """The BM25 weighting `params` describe."""
+    return LuceneBM25(
+        B=params.b, K1=params.k1, title_B=params.title_b, title_exact_B=params.title_b
+    )
+
+
+PARAMS = RankingParams()
+WEIGHTING = weighting(PARAMS)
+
+
+def qtf_weight(count: int) -> float:
+    """The weight of a query word written `count` times."""
+    return QTF_WEIGHTS[PARAMS.qtf](count)
 
 
 def ranking_searcher(searcher):

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 from whoosh import query as wq
 
-from . import feedback, highlight, stories
+from . import feedback, highlight, ranking, stories
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
 from .document import Document, doc_id
@@ -22,10 +22,10 @@ from .query import And, Compiler, Node, Not, Or, Phrase, Prefix, Word, describe,
 from .schema import stored_document
 from .suggest import suggest
 
-# Up to this many words a query is a keyword query: every word is required. Longer ones are
-# descriptions (a pasted sentence) where demanding every word finds almost nothing, so any
-# word may match; BM25's sum over words already ranks documents holding more of them higher.
-SHORT_QUERY_TERMS = 4
+# Up to ranking.PARAMS.keyword_terms words a query is a keyword query: every word is
+# required. Longer ones are descriptions (a pasted sentence) where demanding every word finds
+# almost nothing, so any word may match; BM25's sum over words ranks documents holding more
+# of them higher.
 SORTS = ("relevance", "newest")
 _BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # Facet values listed per response: every file is its own source, so a common word matches
@@ -186,23 +186,45 @@ def _idf_order(reader, ws: list[str]) -> list[str]:
     return sorted(seen, key=lambda w: -seen[w])
 
 
-def understand(q: str, reader, limits: SearchConfig) -> tuple[Node | None, list[str]]:
-    """The query tree, trimmed to its most useful words when it is too long, and notices."""
+def _cut(q: str, limit: int) -> str:
+    """The first `limit` characters of `q`, ending at a word boundary where there is one."""
+    head = q[:limit]
+    space = head.rfind(" ", limit // 2)
+    return head[:space] if space > 0 and not q[limit : limit + 1].isspace() else head
+
+
+def limit_query(q: str, limits: SearchConfig) -> tuple[str, list[str]]:
+    """The part of `q` that is searched (its first `max_query_chars` characters, at a word
+    boundary), and the notice saying so when that is not all of it. The page shows the same
+    text in its search box as the search used."""
     if len(q) <= limits.max_query_chars:
-        node = parse(q)
-        if _leaves(node) <= limits.max_terms:
-            return node, []
+        return q, []
+    q = _cut(q, limits.max_query_chars)
+    return q, [
+        f"Your query was long, so only its first {len(q):,} characters "
+        f"(of {limits.max_query_chars:,} allowed) were searched."
+    ]
+
+
+def understand(q: str, reader, limits: SearchConfig) -> tuple[Node | None, list[str]]:
+    """The query tree of the whole query, and notices when a limit changed what is searched.
+
+    Every word up to `max_query_chars` is scored (a pasted article is a normal query). Only
+    beyond `max_terms` distinct words are the most distinctive kept, with their repeats.
+    """
+    q, notices = limit_query(q, limits)
+    node = parse(q)
     ws = [w for w, _, _ in words(q)]
+    distinct = len({w for w in ws if w not in STOPWORDS})
+    if _leaves(node) <= limits.max_terms or distinct <= limits.max_terms:
+        return node, notices
     keep = set(_idf_order(reader, ws)[: limits.max_terms])
-    ordered = list(dict.fromkeys(w for w in ws if w in keep))
-    notice = (
-        f"Your query was long ({len(q)} characters, {len(ws)} words), so it was shortened to "
-        f"its {len(ordered)} most distinctive words."
+    kept = [Word(w) for w in ws if w in keep]
+    notices.append(
+        f"Your query has {distinct:,} different words, so its {len(keep):,} most distinctive "
+        "were searched."
     )
-    node = And(tuple(Word(w) for w in ordered)) if len(ordered) > 1 else None
-    if len(ordered) == 1:
-        node = Word(ordered[0])
-    return node, [notice]
+    return (And(tuple(kept)) if len(kept) > 1 else kept[0] if kept else None), notices
 
 
 def _filter(request: SearchRequest) -> wq.Query | None:
@@ -222,15 +244,74 @@ def _plain(node: Node) -> bool:
     return isinstance(node, Word | Phrase | Prefix | Or)
 
 
-def _distinct(concepts: list[Node]) -> list[Node]:
-    """Drop repeats ("material ... materials" is one concept): they would count twice."""
-    seen, out = set(), []
+def _concept_key(c: Node):
+    """Words with one stem are one concept ("material ... materials")."""
+    return (stem(c.text), c.field) if isinstance(c, Word) and c.text not in STOPWORDS else c
+
+
+def _counted(concepts: list[Node]) -> list[tuple[Node, int]]:
+    """Each distinct concept (first form written) with how often the query writes it."""
+    counts: dict = {}
+    first: dict = {}
     for c in concepts:
-        key = (stem(c.text), c.field) if isinstance(c, Word) and c.text not in STOPWORDS else c
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
+        key = _concept_key(c)
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, c)
+    return [(first[k], n) for k, n in counts.items()]
+
+
+@dataclass
+class _Plan:
+    """What the query asks for: distinct positive concepts with counts, and exclusions."""
+
+    concepts: list[tuple[Node, int]]
+    negatives: list[Node]
+    sequence: list[Node]  # the positive words in query order, for the proximity bonus
+
+    @property
+    def nodes(self) -> list[Node]:
+        return [c for c, _ in self.concepts]
+
+    @property
+    def plain(self) -> bool:
+        return len(self.concepts) >= 2 and all(_plain(c) for c in self.nodes)
+
+    @property
+    def description(self) -> bool:
+        """A sentence or a pasted text rather than keywords: any of its words may match."""
+        return self.plain and len(self.concepts) > ranking.PARAMS.keyword_terms
+
+    @property
+    def feedback(self) -> bool:
+        """A description long enough for RM3 to re-rank it (keyword queries never are)."""
+        return self.description and len(self.concepts) >= ranking.PARAMS.feedback_terms_from
+
+    @property
+    def weighted(self) -> list[tuple[Node, float]]:
+        """Each concept with its weight: a word written n times counts qtf_weight(n)."""
+        return [(c, ranking.qtf_weight(n)) for c, n in self.concepts]
+
+    @property
+    def mass(self) -> float:
+        """The summed weight of the query's own words (RM3's |Q|)."""
+        return sum(w for _, w in self.weighted)
+
+    def joined(self, op: str) -> str:
+        text = f" {op} ".join(describe(c, False) for c in self.nodes)
+        if self.negatives:
+            text = f"({text}) " + " ".join("NOT " + describe(n, False) for n in self.negatives)
+        return text
+
+
+def _plan(node: Node) -> _Plan:
+    children = node.children if isinstance(node, And) else (node,)
+    concepts = [c for c in children if not isinstance(c, Not)]
+    negatives = [c.child for c in children if isinstance(c, Not)]
+    # Stopwords count toward a query's length but are never required.
+    content = [c for c in concepts if not (isinstance(c, Word) and c.text in STOPWORDS)]
+    if content and len(content) < len(concepts):
+        concepts = content
+    return _Plan(_counted(concepts), negatives, concepts)
 
 
 @dataclass
@@ -292,21 +373,25 @@ class WhooshEngine:
     def capped_prefixes(self) -> list[str]:
         return self.compiler.capped_prefixes
 
-    def run(self, mode: str, concepts, negatives, request: SearchRequest, limit: int) -> _Run:
-        """Run the concepts as "all" (every one), "any" or "feedback" (any, RM3 re-ranked)."""
+    def run(self, mode: str, plan: _Plan, request: SearchRequest, limit: int) -> _Run:
+        """Run the plan's weighted concepts as "all" (every one required), "any" or
+        "feedback" (any, re-ranked by RM3)."""
         compiler = self.compiler
-        bonus = compiler.proximity(concepts)
         filter_q = _filter(request)
+        parts = [compiler.weighted(c, w) for c, w in plan.weighted]
         if mode == "all":
-            q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
-            if bonus:
-                q = wq.AndMaybe(q, wq.Or(bonus))
+            q = wq.And(parts) if len(parts) > 1 else parts[0] if parts else wq.Every()
         else:
-            q = wq.Or([compiler.compile(c) for c in concepts] + bonus)
-            if negatives:
-                q = wq.AndNot(q, wq.Or([compiler.compile(n) for n in negatives]))
-            if mode == "feedback":
-                q = feedback.expand(self.evaluator, q, len(concepts), filter_q)
+            q = wq.Or(parts)
+        if plan.negatives:
+            q = wq.AndNot(q, wq.Or([compiler.compile(n) for n in plan.negatives]))
+        # The proximity bonus only re-ranks (a near pair's words already match), so it is
+        # optional: checked lazily for documents that can reach the page, not for all matches.
+        bonus = compiler.proximity(plan.sequence)
+        if bonus:
+            q = wq.AndMaybe(q, wq.Or(bonus))
+        if mode == "feedback":
+            q = feedback.expand(self.evaluator, q, plan.mass, filter_q)
         return _run(self.evaluator, q, request, filter_q, limit, self.codes)
 
     def hits(self, run: _Run, ranked: list[tuple[float, int]], matcher) -> list[Hit]:
@@ -335,8 +420,10 @@ def search(searcher, request: SearchRequest, limits: SearchConfig) -> SearchResp
 
 def answer(engine, request: SearchRequest, limits: SearchConfig, start: float, deadline: float):
     """The engine-neutral ranking policy over one backend's `engine` (see indexer/backend.py):
-    every word required with a visible OR fallback, long queries trimmed or expanded by
-    feedback, notices, the time budget. `request` is already validated."""
+    the whole query scored (cut only beyond max_query_chars), repeated words weighted by
+    ranking.qtf_weight, keyword queries requiring every word with a visible OR fallback,
+    descriptions any-of and re-ranked by RM3 feedback, notices, the time budget. `request`
+    is already validated."""
     node, notices = understand(request.q, engine.reader, limits)
 
     def respond(parsed, run: _Run | None, relaxed=False, matcher=None, suggestion=None):
@@ -365,38 +452,24 @@ def answer(engine, request: SearchRequest, limits: SearchConfig, start: float, d
         notices.append("Nothing searchable in that query (only punctuation or operators).")
         return respond("", None)
 
-    children = node.children if isinstance(node, And) else (node,)
-    concepts = [c for c in children if not isinstance(c, Not)]
-    negatives = [c.child for c in children if isinstance(c, Not)]
-    # Stopwords count toward a query's length but are never required.
-    content = [c for c in concepts if not (isinstance(c, Word) and c.text in STOPWORDS)]
-    if content and len(content) < len(concepts):
-        concepts = content
-    concepts = _distinct(concepts)
-    plain = len(concepts) >= 2 and all(_plain(c) for c in concepts)
+    plan = _plan(node)
     limit = request.page * request.per_page
-    relaxed = False
     matcher = highlight.Matcher.for_query(node)
 
-    def joined(op):
-        text = f" {op} ".join(describe(c, False) for c in concepts)
-        if negatives:
-            text = f"({text}) " + " ".join("NOT " + describe(n, False) for n in negatives)
-        return text
-
-    if plain and len(concepts) > SHORT_QUERY_TERMS:
-        # A description, not keywords: pseudo-relevance feedback adds the words its best
-        # matches share (feedback.py). Keyword queries never take this path.
-        run = engine.run("feedback", concepts, negatives, request, limit)
-        parsed = f"any of: {joined('OR')} (more of the words, and nearer, rank higher)"
+    relaxed = False
+    if plan.description:
+        # A description, not keywords: any word may match, and pseudo-relevance feedback
+        # adds the words its best matches share (feedback.py).
+        run = engine.run("feedback" if plan.feedback else "any", plan, request, limit)
+        parsed = f"any of: {plan.joined('OR')} (more of the words, and nearer, rank higher)"
     else:
-        run = engine.run("all", concepts, negatives, request, limit)
-        parsed = describe(And(tuple(concepts) + tuple(Not(n) for n in negatives)))
-        if run.total == 0 and plain and not run.timed_out:
-            run = engine.run("any", concepts, negatives, request, limit)
+        run = engine.run("all", plan, request, limit)
+        parsed = describe(And(tuple(plan.nodes) + tuple(Not(n) for n in plan.negatives)))
+        if run.total == 0 and plan.plain and not run.timed_out:
+            run = engine.run("any", plan, request, limit)
             if run.total:
                 relaxed = True
-                parsed = joined("OR")
+                parsed = plan.joined("OR")
                 notices.append("No article has all of the words; showing those with any of them.")
     if engine.capped_prefixes:
         notices.append(

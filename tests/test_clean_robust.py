@@ -86,6 +86,13 @@ def test_nothing_but_chrome_is_a_skip() -> None:
         clean_bytes(b"Advertisement\nShare\nSubscribe\n", "chrome.txt")
 
 
+def test_a_lone_line_without_a_full_stop_is_the_text_not_dropped() -> None:
+    line = "highspeed microwave switching of semiconductors part"
+    doc = clean_bytes(f"\n\n{line}\n".encode(), "npl.txt")
+    assert doc.text == line and doc.title is None
+    assert not any(r.reason == "headline" for r in doc.removed)
+
+
 def test_twenty_megabytes_finish(tmp_path: Path) -> None:
     block = ("\n\n".join(PARAGRAPHS) + "\n\nAdvertisement\n\n").encode()
     data = block * (20_000_000 // len(block) + 1)

@@ -12,6 +12,7 @@ import re
 import shutil
 import uuid
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -275,10 +276,20 @@ def test_nothing_searchable_says_so(built):
     assert response.total == 0 and response.notices
 
 
-def test_long_query_is_shortened_with_a_notice(built):
+def test_long_query_is_scored_whole_and_limits_say_what_they_cut(built):
     backend, _ = built
-    response = search(backend, " ".join(["korea"] + [f"filler{i}" for i in range(40)]))
-    assert any("shortened" in n for n in response.notices)
+    q = " ".join(["korea"] + [f"filler{i}" for i in range(40)])
+    whole = search(backend, q)
+    assert whole.total > 0 and not whole.notices  # 41 words are a normal query
+    assert "filler39" in whole.parsed
+    few_terms = replace(LIMITS, max_terms=10)
+    trimmed = backend.search(SearchRequest(q), few_terms)
+    assert any("41 different words" in n and "10 most distinctive" in n for n in trimmed.notices)
+    assert trimmed.total > 0  # "korea" is the one known word: it is among those kept
+    few_chars = replace(LIMITS, max_query_chars=100)
+    cut = backend.search(SearchRequest(q), few_chars)
+    assert any("only its first" in n for n in cut.notices)
+    assert "filler39" not in cut.parsed and cut.total > 0
 
 
 # --- did-you-mean, documents, related -----------------------------------------------------

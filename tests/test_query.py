@@ -156,3 +156,10 @@ def test_prefix_expands_and_is_capped(searcher):  # noqa: F811
 def test_parentheses_group(searcher):  # noqa: F811
     grouped = search(searcher, SearchRequest("(zorblax OR glorptastic) committee"), LIMITS)
     assert ids(grouped) == {"zz_script.txt"}
+
+
+def test_operators_in_shouted_prose_are_words():
+    prose = "SURVEYS OF LIBRARIES WHICH ARE NOT BACKED UP BY FUNDS OR STAFF"
+    assert "NOT" not in describe(parse(prose)) and " OR " not in describe(parse(prose))
+    assert describe(parse("KOREA OR JAPAN")) == "korea OR japan"
+    assert describe(parse("summit NOT japan")) == "summit NOT japan"

@@ -49,17 +49,27 @@ def test_long_sentence_query_ranks_documents_holding_more_words_first(searcher):
     assert {"xi", "moon", "jae", "agre", "visit"} <= stems_of(searcher, response.results[0])
 
 
-def test_overlong_query_is_trimmed_not_refused(searcher):  # noqa: F811
+def test_long_query_is_scored_whole_and_only_cut_past_max_query_chars(searcher):  # noqa: F811
     paragraph = (
         "China and South Korea held a trilateral summit with Japan in Seoul. " * 60
     ).strip()
-    assert len(paragraph) > LIMITS.max_query_chars
+    assert 2000 < len(paragraph) <= LIMITS.max_query_chars
     response = search(searcher, SearchRequest(paragraph), LIMITS)
+    assert response.total > 0 and response.parsed.startswith("any of:")
+    assert not response.notices  # nothing was cut
+    tight = replace(LIMITS, max_query_chars=200)
+    response = search(searcher, SearchRequest(paragraph + " zorblax"), tight)
     assert response.total > 0
-    assert any("shortened" in n for n in response.notices)
-    many_words = " ".join(f"word{i}" for i in range(LIMITS.max_terms + 10)) + " korea"
-    response = search(searcher, SearchRequest(many_words), LIMITS)
-    assert any("shortened" in n for n in response.notices)
+    assert any("first 19" in n and "characters" in n for n in response.notices)
+    assert "zorblax" not in response.parsed
+
+
+def test_beyond_max_terms_distinct_words_the_most_distinctive_are_kept(searcher):  # noqa: F811
+    tight = replace(LIMITS, max_terms=5)
+    q = " ".join(f"word{i}" for i in range(10)) + " trilateral trilateral korea"
+    response = search(searcher, SearchRequest(q), tight)
+    assert any("12 different words" in n and "5 most distinctive" in n for n in response.notices)
+    assert response.total > 0
 
 
 def test_date_filters_are_inclusive(searcher):  # noqa: F811
@@ -212,8 +222,10 @@ def test_feedback_only_for_long_queries(searcher, monkeypatch):  # noqa: F811
         return real(*args, **kwargs)
 
     monkeypatch.setattr(feedback, "expand", spy)
-    for q in ("moon", "moon trilateral", "xi moon trilateral summit", "zorblax glorptastic"):
-        search(searcher, SearchRequest(q), LIMITS)
+    # Keyword queries (up to ranking.PARAMS.keyword_terms = 3 words) never get feedback.
+    for q in ("moon", "moon trilateral", "xi moon trilateral", "zorblax glorptastic"):
+        response = search(searcher, SearchRequest(q), LIMITS)
+        assert not response.parsed.startswith("any of")
     assert calls == []
     q = "what did xi jinping and moon jae-in agree about the trilateral summit and visits"
     search(searcher, SearchRequest(q), LIMITS)
@@ -238,3 +250,17 @@ def test_two_word_query_ranks_all_word_matches_only(searcher):  # noqa: F811
     assert one.total >= both.total
     for hit in both.results:
         assert {"trilater", "summit"} <= stems_of(searcher, hit)
+
+
+def test_a_repeated_word_counts_as_query_term_frequency(searcher):  # noqa: F811
+    base = "trilateral summit seoul beijing tokyo leaders"
+    once = search(searcher, SearchRequest(base), LIMITS)
+    twice = search(searcher, SearchRequest(base + " trilateral trilaterals"), LIMITS)
+    assert once.total == twice.total
+    assert "trilateral OR summit" in twice.parsed and twice.parsed.count("trilateral") == 1
+    trilateral = {h.id for h in search(searcher, SearchRequest("trilateral"), LIMITS).results}
+    shared = [h for h in twice.results if h.id in trilateral]
+    # Counted three times, the word's documents gain more than the others.
+    gain = {h.id: h.score for h in twice.results}
+    before = {h.id: h.score for h in once.results}
+    assert shared and all(gain[h.id] > before.get(h.id, 0) for h in shared)

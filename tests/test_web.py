@@ -12,6 +12,7 @@ from webfixtures import BAD_INPUT_IDS, BAD_INPUTS, EVIL_NAME, MUST_REFUSE
 
 from indexer.build import build_index
 from indexer.config import Config
+from indexer.search import limit_query
 from webapp import create_app
 
 # Shared fixtures (app, client, the real index) live in tests/webfixtures.py.
@@ -264,3 +265,18 @@ def test_source_facet_lists_ten_and_counts_the_rest(tmp_path):
     facet = body[body.index('class="facets"') :]
     assert len(re.findall(r"source=harvest-\d\d\.txt", facet)) == 10
     assert "and 3 more" in facet
+
+
+def test_a_query_past_max_query_chars_is_cut_on_the_page_as_in_the_api(client, app):
+    limits = app.config["SEEDSEARCH"].search
+    q = "korea election " * (limits.max_query_chars // 15 + 200)
+    body = page(client, "/search", q=q)
+    api = client.get("/api/search", query_string={"q": q}).get_json()
+    cut = [n for n in api["notices"] if "only its first" in n]
+    assert cut, api["notices"]
+    assert f'<p class="notice">{html.escape(cut[0])}</p>' in body
+    # The box holds what was searched, ending at a word, not the whole paste.
+    box = re.search(r'<input id="q" name="q" type="search" value="([^"]*)"', body).group(1)
+    assert html.unescape(box) == limit_query(q, limits)[0]
+    assert len(box) <= limits.max_query_chars < len(q)
+    assert box.split()[-1] in ("korea", "election")

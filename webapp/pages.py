@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import escape
 
 from indexer.highlight import highlight_text
-from indexer.search import BadRequest, parse_request
+from indexer.search import BadRequest, limit_query, parse_request
 
 from .state import backend, limits
 
@@ -34,10 +34,16 @@ def search_url(**changes) -> str:
 
 
 def form_values() -> dict:
-    """What the search form shows: the request's own parameters, the query cut to a sane size."""
+    """What the search form shows: the request's own parameters, the query as searched (cut
+    where the search cuts it; the results say so)."""
     values = {key: request.args.get(key, "") for key in KEPT}
-    values["q"] = values["q"][: limits().max_query_chars]
+    values["q"] = searched_query(values["q"])
     return values
+
+
+def searched_query(q: str) -> str:
+    """`q` cut by the search's own limit (indexer.search.limit_query)."""
+    return limit_query(q, limits())[0]
 
 
 def pagination(page: int, per_page: int, total: int) -> dict:
@@ -98,7 +104,7 @@ def document(doc_id: str):
     doc = backend().document(doc_id)
     if doc is None:
         abort(404)
-    q = request.args.get("q", "")[: limits().max_query_chars].strip()
+    q = searched_query(request.args.get("q", "")).strip()
     # Both branches give safe HTML: highlight_text escapes the text before marking matches.
     paragraphs = [
         highlight_text(line, q) if q else str(escape(line))

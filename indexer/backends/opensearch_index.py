@@ -24,7 +24,7 @@ from opensearchpy import helpers
 from opensearchpy.exceptions import NotFoundError
 
 from .. import generations as gens
-from .. import stories
+from .. import ranking, stories
 from ..analysis import STOPWORDS, WORD_PATTERN
 from ..build import (
     BuildError,
@@ -54,6 +54,7 @@ def mapping(shards: int, replicas: int) -> dict:
     """Index settings and mapping: title and text stemmed, each with an unstemmed `.exact`
     sub-field, tokenized by the product's own word pattern and stopword list."""
     title_sim = {"similarity": "title_bm25"}
+    params = ranking.PARAMS
     return {
         "settings": {
             "number_of_shards": shards,
@@ -86,8 +87,12 @@ def mapping(shards: int, replicas: int) -> dict:
                     "seed_source": {"tokenizer": "seed_source", "filter": ["lowercase"]},
                 },
             },
-            # BM25F's per-field length normalisation (indexer/ranking.py: title_B = 0.5).
-            "similarity": {"title_bm25": {"type": "BM25", "k1": 1.2, "b": 0.5}},
+            # BM25 as the Whoosh backend scores it (ranking.PARAMS: k1, b, and BM25F's
+            # per-field length normalisation title_b).
+            "similarity": {
+                "default": {"type": "BM25", "k1": params.k1, "b": params.b},
+                "title_bm25": {"type": "BM25", "k1": params.k1, "b": params.title_b},
+            },
         },
         "mappings": {
             "dynamic": "strict",

@@ -1,9 +1,11 @@
 """The query tree compiled to OpenSearch's query DSL, and the engine `search.answer` runs on.
 
-The weights are the Whoosh backend's (indexer/query.py): a title match counts TITLE_WEIGHT,
-the unstemmed sub-field adds EXACT_WEIGHT, consecutive query words near each other earn a
-proximity bonus, and long queries are re-ranked by the same RM3 feedback (feedback.py) over
-the top articles' stored text. Snippets come from the product's own highlighter over the
+The weights are the Whoosh backend's (indexer/query.py, every constant from
+ranking.PARAMS): a title match counts title_weight, the unstemmed sub-field adds
+exact_weight, a word written n times in the query counts ranking.qtf_weight(n) (the policy's
+plan carries the weights), consecutive query words near each other earn a proximity bonus,
+and any-of queries are re-ranked by the same RM3 feedback (feedback.py) over the top
+articles' stored text. Snippets come from the product's own highlighter over the
 stored text, so they are the same safe HTML on both backends.
 """
 
@@ -15,13 +17,9 @@ import time
 from opensearchpy.exceptions import TransportError
 from rapidfuzz.distance import OSA
 
-from .. import feedback, highlight
+from .. import feedback, highlight, ranking
 from ..analysis import STOPWORDS, source_words, stem
 from ..query import (
-    EXACT_WEIGHT,
-    PROXIMITY_SLOP,
-    PROXIMITY_WEIGHT,
-    TITLE_WEIGHT,
     And,
     Node,
     Not,
@@ -57,7 +55,12 @@ _TERM = re.compile(r"(?:^|\s|\()\+?([\w.]+\.exact):(\S+?)(?:\^[\d.]+)?(?=\s|\)|$
 
 
 def _weight(name: str) -> float:
-    return TITLE_WEIGHT if name.startswith("title") else 1.0
+    return ranking.PARAMS.title_weight if name.startswith("title") else 1.0
+
+
+def _exact_boost(name: str) -> float:
+    """A phrase or prefix matches exact forms only: both shares of a word's weight."""
+    return _weight(name) * (1 + ranking.PARAMS.exact_weight)
 
 
 def _scored_if(name: str, words, check: dict, boost: float) -> dict:
@@ -65,7 +68,7 @@ def _scored_if(name: str, words, check: dict, boost: float) -> dict:
     words' own scores times `boost`: how the Whoosh backend scores phrases (evaluate.py), where
     Lucene's phrase scoring would discount sloppy matches and weigh the phrase as one term.
     Lucene counts the stopwords a phrase skips as gaps, Whoosh does not: the proximity check
-    allows PROXIMITY_SLOP gaps, which holds Whoosh's PROXIMITY_SLOP - 1 words between and
+    allows proximity_slop gaps, which holds Whoosh's proximity_slop - 1 words between and
     a stopword."""
     scored = [{"match": {name: {"query": w, "boost": boost}}} for w in words]
     return {"bool": {"filter": [check], "must": scored}}
@@ -103,25 +106,24 @@ class Compiler:
         neg = [self.compile(c.child) for c in children if isinstance(c, Not)]
         return {"bool": {"must": pos or [MATCH_ALL], "must_not": neg}}
 
-    def word(self, w: str, fieldname: str | None) -> dict:
+    def weighted(self, node: Node, boost: float) -> dict:
+        """`node` counted `boost` times (a word repeated in the query: ranking.qtf_weight)."""
+        if isinstance(node, Word):
+            return self.word(node.text, node.field, boost)
+        return self.compile(node)
+
+    def word(self, w: str, fieldname: str | None, boost: float = 1.0) -> dict:
         """Stemmed and exact forms in title (weighted) and text; stopwords only exactly."""
         names = ["title"] if fieldname == "title" else ["text", "title"]
+        exact = ranking.PARAMS.exact_weight
         clauses = []
         for name in names:
-            weight = _weight(name)
+            weight = boost * _weight(name)
             if w not in STOPWORDS:
                 clauses.append({"match": {name: {"query": w, "operator": "and", "boost": weight}}})
-            clauses.append(
-                {
-                    "match": {
-                        f"{name}.exact": {
-                            "query": w,
-                            "operator": "and",
-                            "boost": weight * EXACT_WEIGHT,
-                        }
-                    }
-                }
-            )
+            if exact or w in STOPWORDS:  # a stopword is only in the exact fields
+                match = {"query": w, "operator": "and", "boost": weight * (exact or 1.0)}
+                clauses.append({"match": {f"{name}.exact": match}})
         return _should(clauses)
 
     def _exact_names(self, fieldname: str | None) -> list[str]:
@@ -131,7 +133,7 @@ class Compiler:
         text = " ".join(node.words)
         return _should(
             [
-                _scored_if(name, node.words, {"match_phrase": {name: text}}, _weight(name) * 1.5)
+                _scored_if(name, node.words, {"match_phrase": {name: text}}, _exact_boost(name))
                 for name in self._exact_names(node.field)
             ]
         )
@@ -151,7 +153,7 @@ class Compiler:
                         name: {
                             "value": node.text,
                             "rewrite": rewrite,
-                            "boost": _weight(name) * (1 + EXACT_WEIGHT),
+                            "boost": _exact_boost(name),
                         }
                     }
                 }
@@ -166,16 +168,21 @@ class Compiler:
             options.append({"match": {"source_words": {"query": name, "operator": "and"}}})
         return {"constant_score": {"filter": _should(options), "boost": 1.0}}
 
-    def proximity(self, concepts) -> list[dict]:
-        """Bonus clauses for consecutive query words found near each other (stemmed)."""
+    def proximity(self, sequence: list[Node]) -> list[dict]:
+        """Bonus clauses for consecutive query words found near each other (stemmed): each
+        pair of stems once, as on Whoosh, however often the query repeats it."""
+        params = ranking.PARAMS
+        if not params.proximity_weight:
+            return []
         plain = [
             c.text if c.text not in STOPWORDS else None
-            for c in concepts
+            for c in sequence
             if isinstance(c, Word) and c.field is None
         ]
-        pairs = dict.fromkeys(
-            (a, b) for a, b in zip(plain, plain[1:], strict=False) if a and b and stem(a) != stem(b)
-        )
+        pairs: dict[tuple[str, str], tuple[str, str]] = {}
+        for a, b in zip(plain, plain[1:], strict=False):
+            if a and b and stem(a) != stem(b):
+                pairs.setdefault((stem(a), stem(b)), (a, b))
         return [
             _scored_if(
                 name,
@@ -186,14 +193,14 @@ class Compiler:
                             "match": {
                                 "query": f"{a} {b}",
                                 "ordered": True,
-                                "max_gaps": PROXIMITY_SLOP,
+                                "max_gaps": params.proximity_slop,
                             }
                         }
                     }
                 },
-                PROXIMITY_WEIGHT * _weight(name),
+                params.proximity_weight * _weight(name),
             )
-            for a, b in pairs
+            for a, b in pairs.values()
             for name in ("text", "title")
         ]
 
@@ -297,32 +304,30 @@ class OpenSearchEngine:
 
     # --- what answer() calls ----------------------------------------------------------------
 
-    def run(self, mode: str, concepts, negatives, request: SearchRequest, limit: int) -> _Run:
-        """Run the concepts as "all" (every one), "any" or "feedback" (any, RM3 re-ranked)."""
+    def run(self, mode: str, plan, request: SearchRequest, limit: int) -> _Run:
+        """Run the plan's weighted concepts as "all" (every one required), "any" or
+        "feedback" (any, re-ranked by RM3), as WhooshEngine.run builds them."""
         compiler = self.compiler
-        bonus = compiler.proximity(concepts)
         filters = _filters(request)
+        parts = [compiler.weighted(c, w) for c, w in plan.weighted]
         if mode == "all":
-            q = compiler.conjunction(tuple(concepts) + tuple(Not(n) for n in negatives))
-            if bonus:
-                q = {"bool": {"must": [q], "should": bonus}}
+            q = {"bool": {"must": parts or [MATCH_ALL]}}
         else:
-            q = {
-                "bool": {
-                    "should": [compiler.compile(c) for c in concepts] + bonus,
-                    "minimum_should_match": 1,
-                    "must_not": [compiler.compile(n) for n in negatives],
-                }
-            }
-            if mode == "feedback":
-                q = self._expand(q, len(concepts), filters)
-        return self._run(q, request, filters, limit, concepts)
+            q = {"bool": {"should": parts, "minimum_should_match": 1}}
+        if plan.negatives:
+            q["bool"]["must_not"] = [compiler.compile(n) for n in plan.negatives]
+        bonus = compiler.proximity(plan.sequence)
+        if bonus:
+            q = {"bool": {"must": [q], "should": bonus}}
+        if mode == "feedback":
+            q = self._expand(q, plan.mass, filters)
+        return self._run(q, request, filters, limit, plan.nodes)
 
-    def _expand(self, q: dict, n_query_terms: int, filters: list[dict]) -> dict:
+    def _expand(self, q: dict, query_mass: float, filters: list[dict]) -> dict:
         """`q` re-ranked by its relevance-model words, as feedback.expand does for Whoosh."""
         body = {
             "query": {"bool": {"must": [q], "filter": filters}},
-            "size": feedback.FEEDBACK_DOCS,
+            "size": ranking.PARAMS.feedback_docs,
             "_source": ["title", "text"],
         }
         answer = self._search(body)
@@ -336,7 +341,7 @@ class OpenSearchEngine:
             top.append((hit["_score"], hit["_id"]))
         extra = [
             {"term": {FIELDS[name]: {"value": term, "boost": boost}}}
-            for name, term, boost in feedback.expansion_terms(self.reader, top, n_query_terms)
+            for name, term, boost in feedback.expansion_terms(self.reader, top, query_mass)
         ]
         return {"bool": {"must": [q], "should": extra}} if extra else q
 
