@@ -16,7 +16,9 @@ The engine a backend hands `answer` (per request) has: `reader` (`doc_count()`,
 with mode "all", "any" or "feedback" over the policy's plan (its concepts with their
 query-term-frequency weights, exclusions, the word sequence for the proximity bonus, the
 query's mass for RM3; every constant from ranking.PARAMS), `hits(run, ranked, matcher)`,
-`suggest(q, node, request)` and `capped_prefixes`.
+`suggest(q, node, request)`, `capped_prefixes`, and `max_terms`: None, or the most different
+words the engine can score in one query (the policy then keeps the most distinctive, with the
+same notice as for `[search] max_terms`).
 
 An engine that cannot be reached raises BackendUnavailable (a 503 for the web app, one line
 for the CLI), never anything else.

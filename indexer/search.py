@@ -6,7 +6,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -362,6 +362,8 @@ def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit
 class WhooshEngine:
     """The Whoosh side of `answer`: Compiler makes Whoosh queries of trees, Evaluator runs them."""
 
+    max_terms = None  # no limit of its own on the words a query scores
+
     def __init__(self, searcher, limits: SearchConfig, deadline: float):
         self.searcher = searcher
         self.reader = searcher.reader()
@@ -424,6 +426,8 @@ def answer(engine, request: SearchRequest, limits: SearchConfig, start: float, d
     ranking.qtf_weight, keyword queries requiring every word with a visible OR fallback,
     descriptions any-of and re-ranked by RM3 feedback, notices, the time budget. `request`
     is already validated."""
+    if engine.max_terms is not None and engine.max_terms < limits.max_terms:
+        limits = replace(limits, max_terms=engine.max_terms)
     node, notices = understand(request.q, engine.reader, limits)
 
     def respond(parsed, run: _Run | None, relaxed=False, matcher=None, suggestion=None):

@@ -292,6 +292,17 @@ def test_long_query_is_scored_whole_and_limits_say_what_they_cut(built):
     assert "filler39" not in cut.parsed and cut.total > 0
 
 
+def test_a_query_of_hundreds_of_different_words_is_answered(built):
+    """Lucene refuses a query of over 1024 term clauses: the OpenSearch engine scores its
+    most distinctive words and says so, where Whoosh scores them all."""
+    backend, _ = built
+    q = " ".join(["korea"] + [f"filler{i}" for i in range(400)])
+    response = search(backend, q)
+    assert response.total > 0 and "korea" in response.parsed
+    trimmed = [n for n in response.notices if "most distinctive" in n]
+    assert bool(trimmed) == (backend.kind == "opensearch"), response.notices
+
+
 # --- did-you-mean, documents, related -----------------------------------------------------
 
 

@@ -118,7 +118,8 @@ class OpenSearchBackend:
         with self._reached():
             engine = OpenSearchEngine(self.client, self.alias, limits, deadline)
             typed = [w for w, _, _ in words(request.q)]
-            if len(request.q) > limits.max_query_chars or len(typed) > limits.max_terms:
+            cap = min(limits.max_terms, engine.max_terms)
+            if len(request.q) > limits.max_query_chars or len(typed) > cap:
                 engine.prefetch(typed)  # understand() will trim it by every word's count
             response = answer(engine, request, limits, start, deadline)
         if engine.shards_failed:

@@ -51,6 +51,14 @@ MATCH_ALL = {"match_all": {}}
 # The least time a search is given: a shard given less fails rather than answering partially.
 MIN_TIMEOUT_MS = 50
 SUGGEST_OPTIONS = 50  # term-suggester candidates asked for per word and field
+# Lucene refuses a query of more than 1024 term clauses in all (OpenSearch's
+# indices.query.bool.max_clause_count, a node setting the product cannot rely on changing).
+# A word costs up to 4 (stemmed and exact, text and title), RM3 adds 2 per expansion word,
+# and a proximity bonus 4 per field (its two words and the ordered-interval check).
+MAX_CLAUSES = 1000  # 1024 with room for the filters
+WORD_CLAUSES = 4
+BONUS_CLAUSES = 4
+MAX_WORDS = (MAX_CLAUSES - 2 * 20) // WORD_CLAUSES  # RM3's words at up to 20 (bench sweeps)
 _TERM = re.compile(r"(?:^|\s|\()\+?([\w.]+\.exact):(\S+?)(?:\^[\d.]+)?(?=\s|\)|$)")
 
 
@@ -232,6 +240,8 @@ class Reader:
 class OpenSearchEngine:
     """One request's engine over the alias (see indexer/backend.py for what `answer` asks)."""
 
+    max_terms = MAX_WORDS  # beyond it Lucene refuses the query (MAX_CLAUSES)
+
     def __init__(self, client, index: str, limits, deadline: float):
         self.client = client
         self.index = index
@@ -316,7 +326,10 @@ class OpenSearchEngine:
             q = {"bool": {"should": parts, "minimum_should_match": 1}}
         if plan.negatives:
             q["bool"]["must_not"] = [compiler.compile(n) for n in plan.negatives]
-        bonus = compiler.proximity(plan.sequence)
+        # Bonuses past the clause budget are left out (the first pairs of the query kept):
+        # every word is still scored, only the nearness re-ranking of a very long query is cut.
+        spare = MAX_CLAUSES - WORD_CLAUSES * len(parts) - 2 * ranking.PARAMS.feedback_terms
+        bonus = compiler.proximity(plan.sequence)[: max(0, spare) // BONUS_CLAUSES]
         if bonus:
             q = {"bool": {"must": [q], "should": bonus}}
         if mode == "feedback":
