@@ -15,34 +15,14 @@ and a request's latency includes reading the whole response. An answer counts on
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import statistics
 import sys
-import threading
-import time
 import urllib.parse
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-@dataclass(frozen=True)
-class Request:
-    """One HTTP request of a load: method, path, and a JSON body or none."""
-
-    method: str
-    path: str
-    body: bytes | None = None
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    """p50/p95/p99 of latencies in ms (the same cuts as bench/perf.py)."""
-    if len(values) < 2:
-        value = values[0] if values else float("nan")
-        return {"p50": value, "p95": value, "p99": value}
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
+from http_load import Request, http_load  # noqa: E402
 
 
 def search_answered(status: int, body: bytes) -> bool:
@@ -54,65 +34,6 @@ def search_answered(status: int, body: bytes) -> bool:
     except ValueError:
         return False
     return "hits" in data and data.get("_shards", {}).get("failed", 0) == 0
-
-
-def http_load(
-    url: str,
-    requests: list[Request],
-    clients: int,
-    seconds: float,
-    answered: Callable[[int, bytes], bool],
-) -> dict:
-    """`clients` keep-alive connections to `url`, each cycling through `requests` for `seconds`;
-    latency percentiles in ms, requests/s, and how many answers `answered` refused."""
-    parts = urllib.parse.urlsplit(url)
-    headers = {"Content-Type": "application/json"}
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = [0]
-    deadline = time.monotonic() + seconds
-
-    def connect() -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-
-    def client(offset: int) -> None:
-        conn = connect()
-        mine, bad, i = [], 0, offset
-        while time.monotonic() < deadline:
-            request = requests[i % len(requests)]
-            i += 1
-            t = time.perf_counter()
-            try:
-                conn.request(request.method, request.path, request.body, headers)
-                resp = conn.getresponse()
-                ok = answered(resp.status, resp.read())
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = connect()
-            mine.append((time.perf_counter() - t) * 1000)
-            bad += not ok
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    started = time.perf_counter()
-    threads = [
-        threading.Thread(target=client, args=(k * len(requests) // clients,))
-        for k in range(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return {
-        "rps": len(latencies) / elapsed,
-        **percentiles(latencies),
-        "errors": errors[0],
-        "requests": len(latencies),
-    }
 
 
 def bare_load(url: str, index: str, bodies: list[dict], clients: int, seconds: float) -> dict:

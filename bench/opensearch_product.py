@@ -16,13 +16,10 @@ Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -30,12 +27,12 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from opensearch_bench import bare_load  # noqa: E402
 from perf import (  # noqa: E402
     DATA,
     free_port,
     load_stories,
     load_test,
-    percentiles,
     seedsearch_cmd,
     wait_http,
     write_corpus,
@@ -78,57 +75,6 @@ def recorded_bodies(config_path: Path, queries: list[str]) -> list[dict]:
         main = [b for b in sent if "aggs" in b]
         bodies.append(main[-1])
     return bodies
-
-
-def bare_load(url: str, bodies: list[dict], clients: int, seconds: float) -> dict:
-    """`clients` keep-alive connections POSTing the recorded bodies to <alias>/_search."""
-    parts = urllib.parse.urlsplit(url)
-    payloads = [json.dumps(b).encode() for b in bodies]
-    path = f"/{ALIAS}/_search"
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = [0]
-    deadline = time.monotonic() + seconds
-
-    def client(offset: int):
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        mine, bad, i = [], 0, offset
-        while time.monotonic() < deadline:
-            payload = payloads[i % len(payloads)]
-            i += 1
-            t = time.perf_counter()
-            try:
-                conn.request("POST", path, payload, {"Content-Type": "application/json"})
-                resp = conn.getresponse()
-                resp.read()
-                ok = resp.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-            mine.append((time.perf_counter() - t) * 1000)
-            bad += not ok
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    started = time.perf_counter()
-    threads = [
-        threading.Thread(target=client, args=(k * len(payloads) // clients,))
-        for k in range(clients)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {
-        "rps": len(latencies) / elapsed,
-        **percentiles(latencies),
-        "errors": errors[0],
-        "requests": len(latencies),
-    }
 
 
 def main() -> int:
@@ -174,9 +120,9 @@ def main() -> int:
         wait_http(port, server, log)
         for clients in (1, 8):
             load_test(port, queries, clients, 3.0)  # warm-up
-            bare_load(args.url, bodies, clients, 3.0)
+            bare_load(args.url, ALIAS, bodies, clients, 3.0)
             product = load_test(port, queries, clients, args.seconds)
-            bare = bare_load(args.url, bodies, clients, args.seconds)
+            bare = bare_load(args.url, ALIAS, bodies, clients, args.seconds)
             out[f"http_{clients}"] = {"product": product, "bare": bare}
             for cut in ("p50", "p99"):
                 ratio = product[cut] / bare[cut]

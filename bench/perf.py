@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import _perf_refs as refs  # noqa: E402
+from http_load import Request, http_load, percentiles  # noqa: E402, F401
 from shared_data import SHARED_DATA  # noqa: E402
 
 DATA = SHARED_DATA / "reuters21578"
@@ -212,11 +213,6 @@ def tree_pss(pid: int) -> int:
     return sum(p.memory_full_info().pss for p in [root, *root.children(recursive=True)])
 
 
-def percentiles(values: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
-
-
 def median_of(dicts: list[dict]) -> dict:
     return {k: statistics.median(d[k] for d in dicts) for k in dicts[0]}
 
@@ -254,50 +250,12 @@ def wait_http(port: int, proc: subprocess.Popen, log: Path, timeout: float = 120
 
 def load_test(port: int, queries: list[str], clients: int, seconds: float, extra="") -> dict:
     """`clients` keep-alive connections, each cycling through the queries for `seconds`."""
-    paths = ["/api/search?q=" + urllib.parse.quote(q) + extra for q in queries]
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = [0]
-    deadline = time.monotonic() + seconds
+    requests = [Request("GET", "/api/search?q=" + urllib.parse.quote(q) + extra) for q in queries]
+    return http_load(f"http://127.0.0.1:{port}", requests, clients, seconds, _json_answer)
 
-    def client(offset: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, bad, i = [], 0, offset
-        while time.monotonic() < deadline:
-            path = paths[i % len(paths)]
-            i += 1
-            t = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                body = resp.read()
-                ok = resp.status == 200 and body.startswith(b"{")
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine.append((time.perf_counter() - t) * 1000)
-            bad += not ok
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
 
-    started = time.perf_counter()
-    threads = [
-        threading.Thread(target=client, args=(k * len(paths) // clients,)) for k in range(clients)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {
-        "rps": len(latencies) / elapsed,
-        **percentiles(latencies),
-        "errors": errors[0],
-        "requests": len(latencies),
-    }
+def _json_answer(status: int, body: bytes) -> bool:
+    return status == 200 and body.startswith(b"{")
 
 
 # --- the benchmark ------------------------------------------------------------------------
@@ -521,12 +479,25 @@ class Bench:
         }
 
     def add_stories_rows(self, cost: dict, label: str) -> None:
-        self.add(f"{label}: story signatures, one core", "", cost["signature_seconds"],
-                 cost["build_seconds"], unit="s")
-        self.add(f"{label}: story grouping (LSH)", "", cost["group_seconds"],
-                 cost["build_seconds"], unit="s")
-        self.add(f"{label}: stories' share of the build (signatures per core + grouping)", "",
-                 f"{cost['added_share']:.1%}")
+        self.add(
+            f"{label}: story signatures, one core",
+            "",
+            cost["signature_seconds"],
+            cost["build_seconds"],
+            unit="s",
+        )
+        self.add(
+            f"{label}: story grouping (LSH)",
+            "",
+            cost["group_seconds"],
+            cost["build_seconds"],
+            unit="s",
+        )
+        self.add(
+            f"{label}: stories' share of the build (signatures per core + grouping)",
+            "",
+            f"{cost['added_share']:.1%}",
+        )
         self.add(f"{label}: stories / documents", "", cost["stories"], cost["docs"])
         self.add(f"{label}: stories file", "", cost["file_mib"], unit="MiB")
 
@@ -742,8 +713,13 @@ def main(argv: list[str] | None = None) -> int:
         fig["stories"] = b.stories_cost(build["seconds"])
         b.add_stories_rows(fig["stories"], "build")
         rep = fig["stories_x10"] = b.stories_replicated(args.scale_copies)
-        b.add(f"{rep['docs']:,} signatures (19k ×{args.scale_copies}): story grouping", "",
-              rep["group_seconds"], fig["stories"]["group_seconds"], unit="s")
+        b.add(
+            f"{rep['docs']:,} signatures (19k ×{args.scale_copies}): story grouping",
+            "",
+            rep["group_seconds"],
+            fig["stories"]["group_seconds"],
+            unit="s",
+        )
         b.add(f"{rep['docs']:,} signatures: stories", "", rep["stories"], rep["docs"])
 
         if "incremental" in only:
