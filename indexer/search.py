@@ -329,9 +329,13 @@ def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
     matches, within the time budget."""
     matches = evaluator.matches(q, filter_q)
     newest = request.sort == "newest"
-    collapsed = stories.collapse(
-        lambda k: evaluator.top(matches, k, newest=newest), matches.mask, codes, limit
-    ) if request.collapse else None
+    collapsed = (
+        stories.collapse(
+            lambda k: evaluator.top(matches, k, newest=newest), matches.mask, codes, limit
+        )
+        if request.collapse
+        else None
+    )
     ranked = collapsed.ranked if collapsed else evaluator.top(matches, limit, newest=newest)
     facets = {
         "source": evaluator.facet(matches, "source", FACET_VALUES, by_count=True),
@@ -345,7 +349,11 @@ def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
 
 
 def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit:
-    stored = searcher.stored_fields(docnum)
+    return stored_hit(score, searcher.stored_fields(docnum), matcher)
+
+
+def stored_hit(score: float, stored: Mapping, matcher: highlight.Matcher) -> Hit:
+    """A result from a document's stored fields (any backend's), its snippet made by `matcher`."""
     frags = highlight.fragments(stored.get("text", ""), matcher)
     return Hit(
         id=stored["id"],
@@ -356,6 +364,8 @@ def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit
         snippet=highlight.join_fragments(frags),
         fragments=frags,
         site=stored.get("site") or None,
+        story=stored.get("story") or stored["id"],
+        versions=list(stored.get("versions", [])),
     )
 
 

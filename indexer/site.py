@@ -254,4 +254,3 @@ def text_site(text: str, repeated: Container[str] = frozenset()) -> str | None:
         if found:
             return found
     return None
-

@@ -167,15 +167,11 @@ def build_table(signatures: dict[str, np.ndarray], threshold: float = THRESHOLD)
     return StoryTable(sources, sigs, [first[r] for r in roots.tolist()])
 
 
-def updated(
-    old: StoryTable | None, drop: set[str], add: dict[str, np.ndarray]
-) -> StoryTable:
+def updated(old: StoryTable | None, drop: set[str], add: dict[str, np.ndarray]) -> StoryTable:
     """The stories after dropping `drop` and adding (or replacing) `add`, regrouped in full."""
     signatures = {}
     if old is not None:
-        signatures = {
-            s: old.signatures[i] for i, s in enumerate(old.sources) if s not in drop
-        }
+        signatures = {s: old.signatures[i] for i, s in enumerate(old.sources) if s not in drop}
     signatures.update(add)
     return build_table(signatures)
 

@@ -30,7 +30,7 @@ from ..query import (
     Word,
     positive_words,
 )
-from ..search import FACET_VALUES, Hit, SearchRequest, _Run
+from ..search import FACET_VALUES, Hit, SearchRequest, _Run, stored_hit
 from ..suggest import MAX_WORD_CHARS as MAX_CHARS
 from ..suggest import MIN_WORD_CHARS as MIN_CHARS
 from ..suggest import respell
@@ -446,7 +446,9 @@ class OpenSearchEngine:
             hit["inner_hits"] = found.get(hit["_source"]["story"], {}).get("inner_hits", {})
 
     def hits(self, run: _Run, ranked: list, matcher: highlight.Matcher) -> list[Hit]:
-        return [_hit(score, stored, matcher) for score, stored in ranked if stored is not None]
+        return [
+            stored_hit(score, stored, matcher) for score, stored in ranked if stored is not None
+        ]
 
     def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
         filters = _filters(request)
@@ -572,19 +574,3 @@ def _stored(hit: dict) -> dict:
     inner = hit.get("inner_hits", {}).get("versions", {}).get("hits", {}).get("hits", [])
     stored["versions"] = [h["_source"]["id"] for h in inner if h["_source"]["id"] != stored["id"]]
     return stored
-
-
-def _hit(score: float, stored: dict, matcher: highlight.Matcher) -> Hit:
-    frags = highlight.fragments(stored.get("text", ""), matcher)
-    return Hit(
-        id=stored["id"],
-        title=stored.get("title") or None,
-        date=stored.get("date") or None,
-        source=stored["source"],
-        score=round(float(score), 4),
-        snippet=highlight.join_fragments(frags),
-        fragments=frags,
-        site=stored.get("site") or None,
-        story=stored.get("story") or stored["id"],
-        versions=stored.get("versions", []),
-    )
