@@ -109,21 +109,25 @@ class Page:
 
 def _json_ld(scripts: list[Tag]) -> list[dict]:
     """The JSON-LD objects of the page (flattened @graph), ignoring malformed ones."""
+    return [item for script in scripts for item in json_ld_objects(script.string or "")]
+
+
+def json_ld_objects(raw: str) -> list[dict]:
+    """The objects of one JSON-LD block, lists and @graph flattened; none if it is malformed."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, TypeError, RecursionError):  # RecursionError: hostile nesting
+        return []
     found: list[dict] = []
-    for script in scripts:
-        try:
-            data = json.loads(script.string or "")
-        except (ValueError, TypeError, RecursionError):  # RecursionError: hostile nesting
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                found.append(item)
-                if "@graph" in item:
-                    stack.append(item["@graph"])
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            found.append(item)
+            if "@graph" in item:
+                stack.append(item["@graph"])
     return found
 
 

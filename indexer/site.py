@@ -13,12 +13,12 @@ no site.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Callable, Container
 from functools import cache
 from urllib.parse import urlsplit
 
+from .clean_html import json_ld_objects
 from .clean_text import label_reason, normalise_key
 
 # A publisher name is short; a longer "name" is a sentence caught by a loose rule.
@@ -114,22 +114,13 @@ def _og_site_name(page: str) -> str | None:
 
 def _json_ld_publisher(page: str) -> str | None:
     for block in _LD_JSON.finditer(page):
-        try:
-            data = json.loads(html.unescape(block[1]) if "&quot;" in block[1] else block[1])
-        except (ValueError, RecursionError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                publisher = item.get("publisher")
-                for one in publisher if isinstance(publisher, list) else [publisher]:
-                    name = one.get("name") if isinstance(one, dict) else one
-                    if clean_name(name if isinstance(name, str) else None):
-                        return clean_name(name)
-                stack.extend(v for k, v in item.items() if k == "@graph")
+        raw = html.unescape(block[1]) if "&quot;" in block[1] else block[1]
+        for item in json_ld_objects(raw):
+            publisher = item.get("publisher")
+            for one in publisher if isinstance(publisher, list) else [publisher]:
+                name = one.get("name") if isinstance(one, dict) else one
+                if clean_name(name if isinstance(name, str) else None):
+                    return clean_name(name)
     return None
 
 
