@@ -245,6 +245,22 @@ def _parallel_map(fn: Callable, items: list, pool: ProcessPoolExecutor | None) -
     return results()
 
 
+def cleaned_documents(
+    jobs: list, pool, record: Callable, signatures: dict, progress: Callable | None
+) -> Iterator[Document]:
+    """Clean `jobs` (in `pool` when given) and yield each kept Document; every file's verdict goes
+    to `record`, each kept one's story signature into `signatures`, the count to `progress`."""
+    for done, (source, result, sig) in enumerate(_parallel_map(_clean_and_sign, jobs, pool), 1):
+        if isinstance(result, Document):
+            record(source, None, cut_warning(result))
+            signatures[source] = sig
+            yield result
+        else:
+            record(source, result)
+        if progress:
+            progress(done, len(jobs))
+
+
 def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState], int | None]:
     """The live generation, its file states and its schema version (None, {}, None if unusable)."""
     live = gens.read_pointer(index_dir)
@@ -481,16 +497,8 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
         try:
             for source in plan.to_drop:
                 writer.delete_by_term("id", doc_id(source))
-            cleaned = _parallel_map(_clean_and_sign, jobs, pool)
-            for done, (source, result, sig) in enumerate(cleaned, 1):
-                if isinstance(result, Document):
-                    writer.add_document(**document_fields(result))
-                    record(source, None, cut_warning(result))
-                    signatures[source] = sig
-                else:
-                    record(source, result)
-                if progress:
-                    progress(done, len(jobs))
+            for doc in cleaned_documents(jobs, pool, record, signatures, progress):
+                writer.add_document(**document_fields(doc))
             writer.commit(mergetype=CLEAR if live is None else None)
         except BaseException:
             writer.cancel()

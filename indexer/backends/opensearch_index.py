@@ -32,14 +32,12 @@ from ..build import (
     FileState,
     Plan,
     Store,
-    _clean_and_sign,
-    _parallel_map,
     clean_jobs,
+    cleaned_documents,
     finish_report,
     manifest_json,
     recorder,
 )
-from ..clean import cut_warning
 from ..document import Document, doc_id
 
 # Bump when the mapping or analysis changes: the next build is then a full one.
@@ -279,15 +277,8 @@ def _fill(indices: Indices, target, corpus_dir, old, before, plan: Plan, pool, p
     def actions():
         for source in plan.to_drop:
             yield {"_op_type": "delete", "_index": target, "_id": doc_id(source)}
-        for done, (source, result, sig) in enumerate(_parallel_map(_clean_and_sign, jobs, pool), 1):
-            if isinstance(result, Document):
-                yield {"_index": target, "_id": result.id, "_source": document_source(result)}
-                record(source, None, cut_warning(result))
-                signatures[source] = sig
-            else:
-                record(source, result)
-            if progress:
-                progress(done, len(jobs))
+        for doc in cleaned_documents(jobs, pool, record, signatures, progress):
+            yield {"_index": target, "_id": doc.id, "_source": document_source(doc)}
 
     _bulk(client, actions())
     table = stories.updated(before, set(plan.to_drop), signatures)
