@@ -17,6 +17,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import arrays as arrays_mod
+from . import bm25f, ranking, windows
 
 
 @dataclass
@@ -90,6 +91,8 @@ class Evaluator:
             return self._term(q)
         if isinstance(q, wq.Phrase):
             return self._phrase(q, lazy=optional)
+        if isinstance(q, bm25f.Fielded):
+            return self._fielded(q)
         if isinstance(q, wq.Or):
             return self._or(q, optional)
         if isinstance(q, wq.And):
@@ -137,6 +140,26 @@ class Evaluator:
             out.mask[postings.docs] = True
             out.scores[postings.docs] += postings.scores * q.boost
 
+    def _fielded(self, q: bm25f.Fielded) -> Matches:
+        """BM25F (bm25f.py): idf(largest field df)·t(k1 + 1)/(t + k1), t = Σ w_f·tf_f/B_f."""
+        out = self._empty()
+        found = [
+            (self.arrays.term(self.reader, t.fieldname, t.text), t.boost)
+            for t in q.subqueries
+            if t.fieldname in self.reader.schema
+        ]
+        found = [(p, w) for p, w in found if p is not None]
+        if not found:
+            return out
+        docs, at = np.unique(np.concatenate([p.docs for p, _ in found]), return_inverse=True)
+        t = np.bincount(at, weights=np.concatenate([p.ntf * w for p, w in found]))
+        k1 = ranking.WEIGHTING.K1
+        df = max(self.reader.doc_frequency(t.fieldname, t.text) for t in q.subqueries)
+        idf = bm25f.lucene_idf(df, self.n)
+        out.mask[docs] = True
+        out.scores[docs] = q.boost * idf * t * (k1 + 1) / (t + k1)
+        return out
+
     def _or(self, q: wq.Or, optional: bool) -> Matches:
         # Accumulated in place: a word is an Or of four terms, and a dense array per term
         # was most of a query's cost.
@@ -183,7 +206,8 @@ class Evaluator:
     # --- phrases and proximity -------------------------------------------------------------
 
     def _phrase(self, q: wq.Phrase, lazy: bool) -> Matches:
-        """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2)."""
+        """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2);
+        an Unordered window (windows.py) in any order."""
         out = self._empty()
         if q.fieldname not in self.reader.schema:
             return out
@@ -200,11 +224,12 @@ class Evaluator:
         scores *= q.boost
         decode = self.reader.schema[q.fieldname].format.decode_positions
         slop = q.slop
+        near = windows.near_any_order if isinstance(q, windows.Unordered) else _near_in_order
 
         def check(doc: int) -> bool:
             k = int(np.searchsorted(docs, doc))
             per_word = [decode(p.value(int(w[k]))) for p, w in zip(lists, where, strict=True)]
-            return _near_in_order(per_word, slop)
+            return near(per_word, slop)
 
         if lazy:
             return Matches(out.mask, out.scores, [Bonus(docs, scores, check)] if len(docs) else [])

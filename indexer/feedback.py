@@ -20,7 +20,7 @@ from collections import Counter
 
 from whoosh import query as wq
 
-from . import ranking
+from . import bm25f, ranking
 from .analysis import stem_terms
 
 # How many documents, words and what weight: ranking.PARAMS (feedback_docs, feedback_terms,
@@ -78,10 +78,20 @@ def expansion_terms(reader, top: list, query_mass: float) -> list[tuple[str, str
 
 def expansion(reader, top: list[tuple[float, int]], query_mass: float) -> list[wq.Query]:
     """Weighted Term queries for the strongest relevance-model words (expansion_terms)."""
-    return [
-        wq.Term(name, term, boost=boost)
-        for name, term, boost in expansion_terms(reader, top, query_mass)
-    ]
+    terms = expansion_terms(reader, top, query_mass)
+    if ranking.PARAMS.fields == "sum":
+        return [wq.Term(name, term, boost=boost) for name, term, boost in terms]
+    # BM25F: a word's fields are one term weighted by its body boost (the title's is
+    # title_weight times it).
+    words: dict[str, list[tuple[str, float]]] = {}
+    for name, term, boost in terms:
+        words.setdefault(term, []).append((name, boost))
+    return [_fielded(term, fields) for term, fields in words.items()]
+
+
+def _fielded(term: str, fields: list[tuple[str, float]]) -> wq.Query:
+    weight = dict(fields)["body"]
+    return bm25f.Fielded([wq.Term(n, term, boost=b / weight) for n, b in fields], boost=weight)
 
 
 def expand(evaluator, q: wq.Query, query_mass: float, filter_q=None) -> wq.Query:
