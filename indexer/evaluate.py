@@ -151,13 +151,18 @@ class Evaluator:
         found = [(p, w) for p, w in found if p is not None]
         if not found:
             return out
-        docs, at = np.unique(np.concatenate([p.docs for p, _ in found]), return_inverse=True)
-        t = np.bincount(at, weights=np.concatenate([p.ntf * w for p, w in found]))
+        # Scattered, not sorted: each field's documents get t, then the saturated score
+        # (a document in two fields is set twice, to the same value).
+        total = np.zeros(self.n)
+        for p, w in found:
+            total[p.docs] += p.ntf * w
         k1 = ranking.WEIGHTING.K1
-        df = max(self.reader.doc_frequency(t.fieldname, t.text) for t in q.subqueries)
-        idf = bm25f.lucene_idf(df, self.n)
-        out.mask[docs] = True
-        out.scores[docs] = q.boost * idf * t * (k1 + 1) / (t + k1)
+        df = max(self.reader.doc_frequency(s.fieldname, s.text) for s in q.subqueries)
+        scale = q.boost * bm25f.lucene_idf(df, self.n) * (k1 + 1)
+        for p, _ in found:
+            out.mask[p.docs] = True
+            t = total[p.docs]
+            out.scores[p.docs] = scale * t / (t + k1)
         return out
 
     def _or(self, q: wq.Or, optional: bool) -> Matches:
