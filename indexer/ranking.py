@@ -1,4 +1,5 @@
-"""Scoring: BM25 with Lucene's idf per field, and every ranking constant in one place.
+"""Scoring: BM25 with Lucene's idf, a word's fields as one BM25F term (bm25f.py), and every
+ranking constant in one place.
 
 Each constant in RankingParams was chosen by its mean nDCG@10 over five test collections
 (Cranfield, MED, NPL, LISA, ADI), not on one; docs/decisions.md has the table behind each
@@ -40,7 +41,7 @@ class RankingParams:
     unordered_window: int = 8
     keyword_terms: int = 3  # up to this many content words a query requires them all
     feedback_terms_from: int = 4  # RM3 for any-of queries with at least this many words
-    expansion: str = "rm3"  # or "bo1" (Terrier's Bo1, feedback.bo1_terms)
+    expansion: str = "rm3"  # or "bo1" (Terrier's Bo1, feedback.bo1_terms; Whoosh only)
     feedback_docs: int = 10  # RM3: top articles taken as relevant
     feedback_terms: int = 10  # RM3: expansion words added
     original_weight: float = 0.5  # RM3: share of the query's weight kept by the user's words
