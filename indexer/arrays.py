@@ -43,6 +43,7 @@ class TermPostings:
     offsets: np.ndarray  # values[offsets[i]:offsets[i + 1]] belongs to docs[i]
     # BM25F's length-normalised term frequency tf / ((1 - b) + b·len/avglen) in its field.
     ntf: np.ndarray
+    df: int  # Whoosh's document frequency (deleted documents too, as BM25's idf counts them)
 
     @property
     def nbytes(self) -> int:
@@ -110,10 +111,11 @@ class IndexArrays:
         offsets = np.zeros(len(values) + 1, dtype=np.int32)
         np.cumsum(sizes, out=offsets[1:])
         if not reader.schema[fieldname].scorable:
-            return TermPostings(all_docs, tf, b"".join(values), offsets, tf)
+            return TermPostings(all_docs, tf, b"".join(values), offsets, tf, len(all_docs))
         norm = self._norm(reader, fieldname, all_docs)
         scores = self._bm25(reader, fieldname, text, tf, norm)
-        return TermPostings(all_docs, scores, b"".join(values), offsets, tf / norm)
+        df = reader.doc_frequency(fieldname, text)
+        return TermPostings(all_docs, scores, b"".join(values), offsets, tf / norm, df)
 
     def _norm(self, reader, fieldname, docs) -> np.ndarray:
         """BM25's length normalisation (1 - b) + b·len/avglen, ranking.WEIGHTING's B."""

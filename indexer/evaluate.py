@@ -141,8 +141,13 @@ class Evaluator:
             out.scores[postings.docs] += postings.scores * q.boost
 
     def _fielded(self, q: bm25f.Fielded) -> Matches:
-        """BM25F (bm25f.py): idf(largest field df)·t(k1 + 1)/(t + k1), t = Σ w_f·tf_f/B_f."""
         out = self._empty()
+        self._add_fielded(out, q)
+        return out
+
+    def _add_fielded(self, out: Matches, q: bm25f.Fielded) -> None:
+        """BM25F (bm25f.py): idf(largest field df)·t(k1 + 1)/(t + k1), t = Σ w_f·tf_f/B_f,
+        added to `out` where any of the word's fields holds it."""
         found = [
             (self.arrays.term(self.reader, t.fieldname, t.text), t.boost)
             for t in q.subqueries
@@ -150,20 +155,16 @@ class Evaluator:
         ]
         found = [(p, w) for p, w in found if p is not None]
         if not found:
-            return out
-        # Scattered, not sorted: each field's documents get t, then the saturated score
-        # (a document in two fields is set twice, to the same value).
-        total = np.zeros(self.n)
-        for p, w in found:
-            total[p.docs] += p.ntf * w
+            return
+        # Merged over the (short) posting lists, not a dense array per word: a long query
+        # has hundreds of words, and a dense array each was most of its cost.
+        docs, t = found[0][0].docs, found[0][0].ntf * found[0][1]
+        for p, w in found[1:]:
+            docs, t = _merged(docs, t, p.docs, p.ntf * w)
         k1 = ranking.WEIGHTING.K1
-        df = max(self.reader.doc_frequency(s.fieldname, s.text) for s in q.subqueries)
-        scale = q.boost * bm25f.lucene_idf(df, self.n) * (k1 + 1)
-        for p, _ in found:
-            out.mask[p.docs] = True
-            t = total[p.docs]
-            out.scores[p.docs] = scale * t / (t + k1)
-        return out
+        idf = bm25f.lucene_idf(max(p.df for p, _ in found), self.n)
+        out.mask[docs] = True
+        out.scores[docs] += q.boost * idf * (k1 + 1) * t / (t + k1)
 
     def _or(self, q: wq.Or, optional: bool) -> Matches:
         # Accumulated in place: a word is an Or of four terms, and a dense array per term
@@ -172,6 +173,9 @@ class Evaluator:
         for sub in q.subqueries:
             if isinstance(sub, wq.Term):
                 self._add_term(out, sub)
+                continue
+            if isinstance(sub, bm25f.Fielded):
+                self._add_fielded(out, sub)
                 continue
             part = self._eval(sub, optional)
             out.mask |= part.mask
@@ -322,6 +326,18 @@ def _lookup(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.n
     at = np.minimum(np.searchsorted(sorted_docs, docs), max(len(sorted_docs) - 1, 0))
     found = sorted_docs[at] == docs if len(sorted_docs) else np.zeros(len(docs), dtype=bool)
     return found, at
+
+
+def _merged(docs_a, vals_a, docs_b, vals_b) -> tuple[np.ndarray, np.ndarray]:
+    """Two (ascending documents, values) lists summed per document, still ascending."""
+    found, at = _lookup(docs_a, docs_b)
+    vals = vals_a.copy()
+    vals[at[found]] += vals_b[found]
+    if found.all():
+        return docs_a, vals
+    docs = np.concatenate([docs_a, docs_b[~found]])
+    order = np.argsort(docs, kind="stable")
+    return docs[order], np.concatenate([vals, vals_b[~found]])[order]
 
 
 def _best(values: np.ndarray, docs: np.ndarray, k: int) -> np.ndarray:
