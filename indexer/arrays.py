@@ -41,10 +41,14 @@ class TermPostings:
     scores: np.ndarray  # float64 BM25 score in its field (unboosted), or the weight if unscored
     values: bytes  # Whoosh's encoded posting values, concatenated
     offsets: np.ndarray  # values[offsets[i]:offsets[i + 1]] belongs to docs[i]
+    # BM25F's length-normalised term frequency tf / ((1 - b) + b·len/avglen) in its field.
+    ntf: np.ndarray
+    df: int  # Whoosh's document frequency (deleted documents too, as BM25's idf counts them)
 
     @property
     def nbytes(self) -> int:
-        return self.docs.nbytes + self.scores.nbytes + len(self.values) + self.offsets.nbytes
+        sizes = self.docs.nbytes + self.scores.nbytes + self.ntf.nbytes + self.offsets.nbytes
+        return sizes + len(self.values)
 
     def value(self, i: int) -> bytes:
         return self.values[self.offsets[i] : self.offsets[i + 1]]
@@ -106,19 +110,25 @@ class IndexArrays:
         sizes = np.fromiter((len(v) for v in values), dtype=np.int32, count=len(values))
         offsets = np.zeros(len(values) + 1, dtype=np.int32)
         np.cumsum(sizes, out=offsets[1:])
-        return TermPostings(
-            all_docs, self._bm25(reader, fieldname, text, all_docs, tf), b"".join(values), offsets
-        )
-
-    def _bm25(self, reader, fieldname, text, docs, tf) -> np.ndarray:
-        """Whoosh's BM25F term score with ranking.WEIGHTING's idf, B and K1, vectorised."""
         if not reader.schema[fieldname].scorable:
-            return tf
-        idf = WEIGHTING.idf(reader, fieldname, text)
+            return TermPostings(all_docs, tf, b"".join(values), offsets, tf, len(all_docs))
+        norm = self._norm(reader, fieldname, all_docs)
+        scores = self._bm25(reader, fieldname, text, tf, norm)
+        df = reader.doc_frequency(fieldname, text)
+        return TermPostings(all_docs, scores, b"".join(values), offsets, tf / norm, df)
+
+    def _norm(self, reader, fieldname, docs) -> np.ndarray:
+        """BM25's length normalisation (1 - b) + b·len/avglen, ranking.WEIGHTING's B."""
         avgfl = reader.field_length(fieldname) / (self.doc_count or 1) or 1
         fl = self.lengths(reader, fieldname)[docs]
-        b, k1 = WEIGHTING.field_b(fieldname), WEIGHTING.K1
-        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        b = WEIGHTING.field_b(fieldname)
+        return (1 - b) + b * fl / avgfl
+
+    def _bm25(self, reader, fieldname, text, tf, norm) -> np.ndarray:
+        """Whoosh's BM25F term score with ranking.WEIGHTING's idf, B and K1, vectorised."""
+        idf = WEIGHTING.idf(reader, fieldname, text)
+        k1 = WEIGHTING.K1
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * norm))
 
     # --- per-document columns --------------------------------------------------------------
 

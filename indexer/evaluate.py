@@ -17,6 +17,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import arrays as arrays_mod
+from . import bm25f, ranking, windows
 
 
 @dataclass
@@ -90,6 +91,8 @@ class Evaluator:
             return self._term(q)
         if isinstance(q, wq.Phrase):
             return self._phrase(q, lazy=optional)
+        if isinstance(q, bm25f.Fielded):
+            return self._fielded(q)
         if isinstance(q, wq.Or):
             return self._or(q, optional)
         if isinstance(q, wq.And):
@@ -137,6 +140,32 @@ class Evaluator:
             out.mask[postings.docs] = True
             out.scores[postings.docs] += postings.scores * q.boost
 
+    def _fielded(self, q: bm25f.Fielded) -> Matches:
+        out = self._empty()
+        self._add_fielded(out, q)
+        return out
+
+    def _add_fielded(self, out: Matches, q: bm25f.Fielded) -> None:
+        """BM25F (bm25f.py): idf(largest field df)·t(k1 + 1)/(t + k1), t = Σ w_f·tf_f/B_f,
+        added to `out` where any of the word's fields holds it."""
+        found = [
+            (self.arrays.term(self.reader, t.fieldname, t.text), t.boost)
+            for t in q.subqueries
+            if t.fieldname in self.reader.schema
+        ]
+        found = [(p, w) for p, w in found if p is not None]
+        if not found:
+            return
+        # Merged over the (short) posting lists, not a dense array per word: a long query
+        # has hundreds of words, and a dense array each was most of its cost.
+        docs, t = found[0][0].docs, found[0][0].ntf * found[0][1]
+        for p, w in found[1:]:
+            docs, t = _merged(docs, t, p.docs, p.ntf * w)
+        k1 = ranking.WEIGHTING.K1
+        idf = bm25f.lucene_idf(max(p.df for p, _ in found), self.n)
+        out.mask[docs] = True
+        out.scores[docs] += q.boost * idf * (k1 + 1) * t / (t + k1)
+
     def _or(self, q: wq.Or, optional: bool) -> Matches:
         # Accumulated in place: a word is an Or of four terms, and a dense array per term
         # was most of a query's cost.
@@ -144,6 +173,9 @@ class Evaluator:
         for sub in q.subqueries:
             if isinstance(sub, wq.Term):
                 self._add_term(out, sub)
+                continue
+            if isinstance(sub, bm25f.Fielded):
+                self._add_fielded(out, sub)
                 continue
             part = self._eval(sub, optional)
             out.mask |= part.mask
@@ -183,7 +215,8 @@ class Evaluator:
     # --- phrases and proximity -------------------------------------------------------------
 
     def _phrase(self, q: wq.Phrase, lazy: bool) -> Matches:
-        """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2)."""
+        """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2);
+        an Unordered window (windows.py) in any order."""
         out = self._empty()
         if q.fieldname not in self.reader.schema:
             return out
@@ -200,11 +233,12 @@ class Evaluator:
         scores *= q.boost
         decode = self.reader.schema[q.fieldname].format.decode_positions
         slop = q.slop
+        near = windows.near_any_order if isinstance(q, windows.Unordered) else _near_in_order
 
         def check(doc: int) -> bool:
             k = int(np.searchsorted(docs, doc))
             per_word = [decode(p.value(int(w[k]))) for p, w in zip(lists, where, strict=True)]
-            return _near_in_order(per_word, slop)
+            return near(per_word, slop)
 
         if lazy:
             return Matches(out.mask, out.scores, [Bonus(docs, scores, check)] if len(docs) else [])
@@ -292,6 +326,18 @@ def _lookup(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.n
     at = np.minimum(np.searchsorted(sorted_docs, docs), max(len(sorted_docs) - 1, 0))
     found = sorted_docs[at] == docs if len(sorted_docs) else np.zeros(len(docs), dtype=bool)
     return found, at
+
+
+def _merged(docs_a, vals_a, docs_b, vals_b) -> tuple[np.ndarray, np.ndarray]:
+    """Two (ascending documents, values) lists summed per document, still ascending."""
+    found, at = _lookup(docs_a, docs_b)
+    vals = vals_a.copy()
+    vals[at[found]] += vals_b[found]
+    if found.all():
+        return docs_a, vals
+    docs = np.concatenate([docs_a, docs_b[~found]])
+    order = np.argsort(docs, kind="stable")
+    return docs[order], np.concatenate([vals, vals_b[~found]])[order]
 
 
 def _best(values: np.ndarray, docs: np.ndarray, k: int) -> np.ndarray:

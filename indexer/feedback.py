@@ -20,7 +20,7 @@ from collections import Counter
 
 from whoosh import query as wq
 
-from . import ranking
+from . import bm25f, ranking
 from .analysis import stem_terms
 
 # How many documents, words and what weight: ranking.PARAMS (feedback_docs, feedback_terms,
@@ -62,6 +62,8 @@ def expansion_terms(reader, top: list, query_mass: float) -> list[tuple[str, str
     and text.
     """
     params = ranking.PARAMS
+    if params.expansion == "bo1":
+        return _fields(bo1_terms(reader, top[: params.feedback_docs]))
     model = relevance_model(reader, top[: params.feedback_docs])
     best = sorted(model.items(), key=lambda kv: (-kv[1], kv[0]))[: params.feedback_terms]
     mass = sum(p for _, p in best)
@@ -69,19 +71,55 @@ def expansion_terms(reader, top: list, query_mass: float) -> list[tuple[str, str
     if not mass or not 0 < lam < 1:
         return []
     scale = (1 - lam) / lam * max(query_mass, 1.0) / mass
+    return _fields([(term, scale * p) for term, p in best])
+
+
+def _fields(weighted: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
+    """Each (term, boost) in the body and, weighted as titles are, in the title."""
+    title = ranking.PARAMS.title_weight
     return [
-        (name, term, scale * p * weight)
-        for term, p in best
-        for name, weight in (("body", 1.0), ("title", params.title_weight))
+        (name, term, boost * weight)
+        for term, boost in weighted
+        for name, weight in (("body", 1.0), ("title", title))
     ]
+
+
+def bo1_terms(reader, top: list[tuple[float, int]]) -> list[tuple[str, float]]:
+    """Terrier's Bo1 (Amati 2003, Bose-Einstein divergence from randomness): the
+    `feedback_terms` words of the top articles whose frequency there, tf_x, is least
+    expected from their collection frequency F: w = tf_x·log2((1 + Pn)/Pn) + log2(1 + Pn),
+    Pn = F/N. Each weighs w/max w (an original word weighs 1), as Terrier's QE adds them."""
+    tf: Counter[str] = Counter()
+    for _, docnum in top:
+        stored = reader.stored_fields(docnum)
+        tf.update(stem_terms(" ".join(filter(None, [stored.get("title"), stored.get("text")]))))
+    n = max(reader.doc_count(), 1)
+    weights = {}
+    for term, tf_x in tf.items():
+        pn = (reader.frequency("body", term) + reader.frequency("title", term)) / n
+        if pn > 0:
+            weights[term] = tf_x * math.log2((1 + pn) / pn) + math.log2(1 + pn)
+    best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[: ranking.PARAMS.feedback_terms]
+    top_weight = best[0][1] if best else 1.0
+    return [(term, w / top_weight) for term, w in best]
 
 
 def expansion(reader, top: list[tuple[float, int]], query_mass: float) -> list[wq.Query]:
     """Weighted Term queries for the strongest relevance-model words (expansion_terms)."""
-    return [
-        wq.Term(name, term, boost=boost)
-        for name, term, boost in expansion_terms(reader, top, query_mass)
-    ]
+    terms = expansion_terms(reader, top, query_mass)
+    if ranking.PARAMS.fields == "sum":
+        return [wq.Term(name, term, boost=boost) for name, term, boost in terms]
+    # BM25F: a word's fields are one term weighted by its body boost (the title's is
+    # title_weight times it).
+    words: dict[str, list[tuple[str, float]]] = {}
+    for name, term, boost in terms:
+        words.setdefault(term, []).append((name, boost))
+    return [_fielded(term, fields) for term, fields in words.items()]
+
+
+def _fielded(term: str, fields: list[tuple[str, float]]) -> wq.Query:
+    weight = dict(fields)["body"]
+    return bm25f.Fielded([wq.Term(n, term, boost=b / weight) for n, b in fields], boost=weight)
 
 
 def expand(evaluator, q: wq.Query, query_mass: float, filter_q=None) -> wq.Query:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from . import ranking
+from . import ranking, windows
 from .analysis import STOPWORDS, source_words, stem, words
 
 # Field weights (BM25F-style, ranking.PARAMS): a title match counts more than a body match,
@@ -327,7 +327,7 @@ class Compiler:
         pairs = dict.fromkeys(
             (a, b) for a, b in zip(stems, stems[1:], strict=False) if a and b and a != b
         )
-        return [
+        ordered = [
             wq.Phrase(
                 name,
                 list(pair),
@@ -337,6 +337,7 @@ class Compiler:
             for pair in pairs
             for name in ("body", "title")
         ]
+        return ordered + windows.unordered_pairs(list(pairs), _weight)
 
     def word(self, w: str, fieldname: str | None, boost: float = 1.0) -> wq.Query:
         """Stemmed and exact forms in title (weighted) and body; stopwords only exactly."""
@@ -346,10 +347,10 @@ class Compiler:
         terms = []
         for name, weight in fields:
             if w not in STOPWORDS:
-                terms.append(wq.Term(name, stem(w), boost=boost * weight))
+                terms.append(wq.Term(name, stem(w), boost=weight))
             if exact or w in STOPWORDS:  # a stopword is only in the exact fields
-                terms.append(wq.Term(name + "_exact", w, boost=boost * weight * (exact or 1.0)))
-        return wq.Or(terms)
+                terms.append(wq.Term(name + "_exact", w, boost=weight * (exact or 1.0)))
+        return ranking.word_query(terms, boost)  # per-field sum or BM25F (ranking.py)
 
     def phrase(self, node: Phrase) -> wq.Query:
         if len(node.words) == 1:

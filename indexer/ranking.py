@@ -1,4 +1,5 @@
-"""Scoring: BM25 with Lucene's idf per field, and every ranking constant in one place.
+"""Scoring: BM25 with Lucene's idf, a word's fields as one BM25F term (bm25f.py), and every
+ranking constant in one place.
 
 Each constant in RankingParams was chosen by its mean nDCG@10 over five test collections
 (Cranfield, MED, NPL, LISA, ADI), not on one; docs/decisions.md has the table behind each
@@ -10,8 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+
+from .bm25f import Fielded, lucene_idf
 
 
 @dataclass(frozen=True)
@@ -20,14 +24,24 @@ class RankingParams:
 
     k1: float = 1.2  # BM25 term-frequency saturation
     b: float = 0.75  # BM25 length normalisation of the body
-    title_b: float = 0.5  # ... and of the title
+    title_b: float = 0.75  # ... and of the title
     title_weight: float = 1.5  # BM25F: a title match counts this many body matches
     exact_weight: float = 0.5  # the exact word form adds this share of the stemmed match
     qtf: str = "log"  # how a repeated query word counts: QTF_WEIGHTS
+    # How a word's fields combine: "sum" (one BM25 per field, summed), "bm25f" (Robertson and
+    # Zaragoza's BM25F over the stemmed fields: weighted, length-normalised term frequencies
+    # summed, then saturated once with one idf; the exact forms add their own BM25) or
+    # "bm25f_all" (the exact fields inside the same BM25F sum).
+    fields: str = "bm25f"
     proximity_weight: float = 0.5  # pairs of consecutive words near each other, in order
     proximity_slop: int = 3
+    # The sequential dependence model's unordered window (#uw8): the same pairs anywhere
+    # within this many words, in either order, add this share of their words' scores.
+    unordered_weight: float = 0.0
+    unordered_window: int = 8
     keyword_terms: int = 3  # up to this many content words a query requires them all
     feedback_terms_from: int = 4  # RM3 for any-of queries with at least this many words
+    expansion: str = "rm3"  # or "bo1" (Terrier's Bo1, feedback.bo1_terms; Whoosh only)
     feedback_docs: int = 10  # RM3: top articles taken as relevant
     feedback_terms: int = 10  # RM3: expansion words added
     original_weight: float = 0.5  # RM3: share of the query's weight kept by the user's words
@@ -51,13 +65,25 @@ class LuceneBM25(BM25F):
     """
 
     def idf(self, searcher, fieldname, text):
-        n = searcher.doc_frequency(fieldname, text)
-        total = searcher.doc_count_all()
-        return math.log(1 + (total - n + 0.5) / (n + 0.5))
+        return lucene_idf(searcher.doc_frequency(fieldname, text), searcher.doc_count_all())
 
     def field_b(self, fieldname: str) -> float:
         """B for `fieldname` (BM25F's per-field length normalisation)."""
         return self._field_B.get(fieldname, self.B)
+
+
+def word_query(terms: list[wq.Term], boost: float) -> wq.Query:
+    """A word's field terms (each boosted by its field's weight) weighted `boost` in all,
+    combined as PARAMS.fields says."""
+    stemmed = [t for t in terms if not t.fieldname.endswith("_exact")]
+    mode = PARAMS.fields if stemmed else "sum"
+    if mode == "bm25f_all":
+        return Fielded(terms, boost=boost)
+    plain = [wq.Term(t.fieldname, t.text, boost=t.boost * boost) for t in terms]
+    if mode == "sum":
+        return wq.Or(plain)
+    exact = [t for t in plain if t.fieldname.endswith("_exact")]
+    return wq.Or([Fielded(stemmed, boost=boost), *exact])
 
 
 def weighting(params: RankingParams) -> LuceneBM25:

@@ -16,11 +16,13 @@ import pytest
 from whoosh import query as wq
 from whoosh import sorting
 
+from indexer.bm25f import Fielded
 from indexer.build import build_index
 from indexer.evaluate import Evaluator
 from indexer.live import LiveIndex
 from indexer.query import And, Compiler, Not, parse
 from indexer.ranking import WEIGHTING
+from indexer.windows import Unordered, near_any_order
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = [
@@ -199,3 +201,64 @@ def _text(key) -> str:
 
 def test_live_searchers_use_the_ranking_weighting(searcher):
     assert searcher.weighting is WEIGHTING
+
+
+# Queries the default ranking may not compile today, checked against Whoosh all the same:
+# the SDM unordered window (ranking.unordered_weight) and BM25F with the exact fields inside.
+OPTIONAL_QUERIES = [
+    Unordered("body", ["layer", "boundari"], slop=7, boost=0.25),
+    Unordered("title", ["flow", "wing"], slop=3),
+    Fielded([wq.Term("body", "flow"), wq.Term("title", "flow", boost=1.5)], boost=2.0),
+    Fielded(
+        [wq.Term("body", "wing"), wq.Term("body_exact", "wing", boost=0.5)],
+        boost=1.0,
+    ),
+]
+
+
+@pytest.mark.parametrize("query", OPTIONAL_QUERIES, ids=repr)
+def test_windows_and_bm25f_match_whoosh(searcher, query):
+    want = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    assert want, "the query should match something here"
+    evaluator = Evaluator(searcher)
+    got = evaluator.top(evaluator.matches(query), limit=len(want))
+    assert {d for _, d in got} == set(want)
+    for score, docnum in got:
+        assert math.isclose(score, want[docnum], rel_tol=1e-9), docnum
+
+
+def test_bm25f_saturates_the_summed_fields_once(searcher):
+    """A word in title and body scores idf·t(k1+1)/(t+k1) with t the weighted sum of the
+    fields' normalised tfs: less than two BM25s summed, more than either alone."""
+    reader = searcher.reader()
+    body, title = wq.Term("body", "flow"), wq.Term("title", "flow", boost=1.5)
+    both = {h.docnum: h.score for h in searcher.search(Fielded([body, title]), limit=None)}
+    alone = {h.docnum: h.score for h in searcher.search(Fielded([body]), limit=None)}
+    summed = {h.docnum: h.score for h in searcher.search(wq.Or([body, title]), limit=None)}
+    in_title = {h.docnum for h in searcher.search(title, limit=None)}
+    doc = next(d for d in sorted(in_title) if d in alone)
+    assert alone[doc] < both[doc] < summed[doc]
+    k1, n = WEIGHTING.K1, reader.doc_count_all()
+    df = max(reader.doc_frequency("body", "flow"), reader.doc_frequency("title", "flow"))
+    t = 0.0
+    for name, weight in (("body", 1.0), ("title", 1.5)):
+        b = WEIGHTING.field_b(name)
+        avg = reader.field_length(name) / n
+        tf = dict(reader.postings(name, "flow").items_as("frequency"))[doc]
+        t += weight * tf / ((1 - b) + b * reader.doc_field_length(doc, name) / avg)
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    assert math.isclose(both[doc], idf * t * (k1 + 1) / (t + k1), rel_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("positions", "slop", "near"),
+    [
+        ([[5], [2]], 3, True),  # before, 3 apart
+        ([[5], [8]], 3, True),  # after
+        ([[5], [1]], 3, False),  # 4 apart
+        ([[5], [5]], 3, False),  # the same position is no pair
+        ([[1, 20], [26, 40]], 7, True),
+    ],
+)
+def test_unordered_window_either_order(positions, slop, near):
+    assert near_any_order(positions, slop) is near
