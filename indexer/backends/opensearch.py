@@ -63,7 +63,7 @@ class FastJSON(JSONSerializer):
         if isinstance(data, str | bytes):
             return data
         try:
-            return orjson.dumps(data)
+            return orjson.dumps(data).decode()  # a str, as the bulk helpers measure it
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             return super().dumps(data)
 
