@@ -510,14 +510,19 @@ class OpenSearchEngine:
         whose list was not cut at SUGGEST_OPTIONS lacks a candidate because it has none)."""
         for word in words:
             options: dict[str, dict[str, int]] = {}
+            complete = []
             for name in ("body_exact", "title_exact"):
                 entries = suggest.get(f"{name}|{word}", [])
                 listed = [o for entry in entries for o in entry.get("options", [])]
                 for option in listed:
                     options.setdefault(option["text"], {})[name] = option["freq"]
                 if len(listed) < SUGGEST_OPTIONS:
-                    for counts in options.values():
-                        counts.setdefault(name, 0)
+                    complete.append(name)
+            # After both lists: a title-only candidate is in no text either when the text's
+            # list was complete (it used to be counted in a request of its own).
+            for counts in options.values():
+                for name in complete:
+                    counts.setdefault(name, 0)
             for cand, counts in options.items():
                 for name, freq in counts.items():
                     self.reader._df.setdefault((name, cand), freq)
