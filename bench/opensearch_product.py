@@ -1,7 +1,8 @@
 """seedsearch over OpenSearch on the 19,043 Reuters stories: build throughput, and the
 product's HTTP latency beside a bare OpenSearch query with the same DSL (issue 14, section 6).
 
-    python bench/opensearch_product.py --url http://127.0.0.1:9200 [--seconds 20] [--json F]
+    python bench/opensearch_product.py --url http://127.0.0.1:9200 [--reps 5] [--seconds 10]
+        [--json F] [--no-build]
 
 Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
 - build: `seedsearch index --full` with `[backend] kind = "opensearch"`: documents/s
@@ -10,13 +11,16 @@ Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
   /api/search at 1 and 8 clients, beside the same clients POSTing to the node's own _search
   the exact query DSL the product sent for each query (recorded from the product's client);
   the ratio is the product's own overhead (cleaning and policy excluded: it is all query
-  path: parsing, the policy's extra calls, snippets, JSON, the WSGI server).
+  path: parsing, the policy's extra calls, snippets, JSON, the WSGI server). Both sides run
+  `--reps` times, alternating, and the medians are reported (two cores shared with the node
+  make single runs noisy); the bodies bare sent are written to WORK/bodies.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -81,7 +85,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--url", default="http://127.0.0.1:9200")
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "opensearch")
-    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--seconds", type=float, default=10.0, help="length of one run of one side")
+    ap.add_argument("--reps", type=int, default=5, help="runs of each side, alternating")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N stories")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-build", action="store_true", help="reuse the index of an earlier run")
@@ -108,6 +113,7 @@ def main() -> int:
         print(f"build: {len(stories)} documents in {seconds:.1f}s = {len(stories) / seconds:.0f}/s")
 
     bodies = recorded_bodies(config, queries)
+    (work / "bodies.json").write_text(json.dumps(bodies), encoding="utf-8")  # what bare sent
     port = free_port()
     log = work / "server.log"
     with log.open("w") as err:
@@ -119,24 +125,51 @@ def main() -> int:
     try:
         wait_http(port, server, log)
         for clients in (1, 8):
-            load_test(port, queries, clients, 3.0)  # warm-up
-            bare_load(args.url, ALIAS, bodies, clients, 3.0)
-            product = load_test(port, queries, clients, args.seconds)
-            bare = bare_load(args.url, ALIAS, bodies, clients, args.seconds)
-            out[f"http_{clients}"] = {"product": product, "bare": bare}
-            for cut in ("p50", "p99"):
-                ratio = product[cut] / bare[cut]
-                print(
-                    f"HTTP {clients} client(s) {cut}: product {product[cut]:.1f} ms, bare "
-                    f"OpenSearch {bare[cut]:.1f} ms, {ratio:.2f}x"
-                )
-            print(f"  errors: product {product['errors']}, bare {bare['errors']}")
+            out[f"http_{clients}"] = side_by_side(port, args.url, queries, bodies, clients, args)
     finally:
         server.terminate()
         server.wait(10)
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0
+
+
+def side_by_side(port: int, url: str, queries, bodies, clients: int, args) -> dict:
+    """`args.reps` short runs of each side, alternating (which goes first alternates too), so
+    both see the same machine; the medians of each side's p50/p99 and of the runs' ratios."""
+    load_test(port, queries, clients, 3.0)  # warm-up
+    bare_load(url, ALIAS, bodies, clients, 3.0)
+    runs: dict[str, list[dict]] = {"product": [], "bare": []}
+    for rep in range(args.reps):
+        sides = [("product", lambda: load_test(port, queries, clients, args.seconds))]
+        sides.append(("bare", lambda: bare_load(url, ALIAS, bodies, clients, args.seconds)))
+        for name, run in sides if rep % 2 == 0 else sides[::-1]:
+            runs[name].append(run())
+    result = {name: median_run(r) for name, r in runs.items()}
+    result["runs"] = runs
+    for cut in ("p50", "p99"):
+        ratios = [p[cut] / b[cut] for p, b in zip(runs["product"], runs["bare"], strict=True)]
+        result[f"{cut}_ratio"] = statistics.median(ratios)
+        print(
+            f"HTTP {clients} client(s) {cut}: product {result['product'][cut]:.1f} ms, bare "
+            f"OpenSearch {result['bare'][cut]:.1f} ms (medians of {args.reps}), ratio median "
+            f"{result[f'{cut}_ratio']:.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)})"
+        )
+    errors = {name: sum(r["errors"] for r in rs) for name, rs in runs.items()}
+    requests = {name: sum(r["requests"] for r in rs) for name, rs in runs.items()}
+    print(
+        f"  errors: product {errors['product']} of {requests['product']}, bare "
+        f"{errors['bare']} of {requests['bare']}"
+    )
+    return result
+
+
+def median_run(runs: list[dict]) -> dict:
+    """Each measure's median over the runs; errors and requests summed."""
+    out = {key: statistics.median(r[key] for r in runs) for key in ("p50", "p95", "p99", "rps")}
+    out["errors"] = sum(r["errors"] for r in runs)
+    out["requests"] = sum(r["requests"] for r in runs)
+    return out
 
 
 if __name__ == "__main__":

@@ -29,8 +29,14 @@ from ..search import Hit, SearchRequest, SearchResponse, _validate, answer
 try:
     from opensearchpy import OpenSearch
     from opensearchpy.exceptions import NotFoundError, TransportError
+    from opensearchpy.serializer import JSONSerializer
 except ImportError:  # the optional extra is not installed
     OpenSearch = None
+    JSONSerializer = object
+try:
+    import orjson
+except ImportError:  # part of the [opensearch] extra; without it the stdlib's json is used
+    orjson = None
 
 log = logging.getLogger(__name__)
 # opensearch-py logs every request at INFO: a line per search in the server's log.
@@ -45,6 +51,28 @@ RELATED_TERMS = 12  # as indexer/related.py: enough distinctive words for a news
 PARTIAL = "Part of the index did not answer in time; results are partial."
 RETRY_ON = (500, 502, 503, 504)  # statuses asked again (a dropped node, a busy one)
 POOL_SIZE = 16  # connections per process: waitress's threads share them
+
+
+class FastJSON(JSONSerializer):
+    """opensearch-py's JSON serializer through orjson: a search sends ~3 KB of DSL and reads
+    ~17 KB of hits with their stored text; on the 200 Reuters benchmark queries in process
+    this took the Python per search from 1.88 to 1.73 ms (medians of 5, alternating). What
+    orjson refuses (a lone surrogate, a type it does not know) goes through opensearch-py's
+    own serializer."""
+
+    def dumps(self, data):
+        if isinstance(data, str | bytes):
+            return data
+        try:
+            return orjson.dumps(data).decode()  # a str, as the bulk helpers measure it
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            return super().dumps(data)
+
+    def loads(self, s):
+        try:
+            return orjson.loads(s)
+        except orjson.JSONDecodeError:
+            return super().loads(s)
 
 
 def make_client(config: Config, timeout_s: float):
@@ -68,6 +96,7 @@ def make_client(config: Config, timeout_s: float):
         retry_on_status=RETRY_ON,
         retry_on_timeout=False,
         pool_maxsize=POOL_SIZE,
+        **({"serializer": FastJSON()} if orjson else {}),
     )
 
 

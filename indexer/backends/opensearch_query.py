@@ -33,7 +33,7 @@ from ..query import (
 from ..search import FACET_VALUES, Hit, SearchRequest, _Run, stored_hit
 from ..suggest import MAX_WORD_CHARS as MAX_CHARS
 from ..suggest import MIN_WORD_CHARS as MIN_CHARS
-from ..suggest import respell
+from ..suggest import max_edits, respell
 
 # Whoosh field names (what the policy and feedback speak) -> this mapping's fields.
 FIELDS = {
@@ -221,6 +221,9 @@ class Reader:
         self._df: dict[tuple[str, str], int] = {}
         self._count: int | None = None
         self.stored: dict[str, dict] = {}
+        # Spelling candidates whose count the suggester did not give (a list cut at
+        # SUGGEST_OPTIONS): did-you-mean may ask several, so the first miss counts them all.
+        self.uncounted: set[tuple[str, str]] = set()
 
     def doc_count(self) -> int:
         if self._count is None:
@@ -230,7 +233,10 @@ class Reader:
     def doc_frequency(self, field: str, term: str) -> int:
         key = (field, term)
         if key not in self._df:
-            self._df[key] = self.engine.count({"term": {FIELDS[field]: term}})
+            wanted = sorted({key} | self.uncounted - self._df.keys())
+            self.uncounted.clear()
+            queries = [{"term": {FIELDS[name]: word}} for name, word in wanted]
+            self._df.update(zip(wanted, self.engine.counts(queries, []), strict=True))
         return self._df[key]
 
     def stored_fields(self, handle: str) -> dict:
@@ -266,6 +272,20 @@ class OpenSearchEngine:
     def count(self, query: dict, filters: list[dict] | None = None) -> int:
         body = {"query": {"bool": {"must": [query], "filter": filters or []}}}
         return self.client.count(index=self.index, body=body)["count"]
+
+    def counts(self, queries: list[dict], filters: list[dict]) -> list[int]:
+        """The documents passing `filters` that match each of `queries`, in one round trip
+        (a `filters` aggregation; one query is a plain count)."""
+        if len(queries) == 1:
+            return [self.count(queries[0], filters)]
+        body = {
+            "size": 0,
+            "track_total_hits": False,
+            "query": {"bool": {"filter": filters}},
+            "aggs": {"n": {"filters": {"filters": {str(i): q for i, q in enumerate(queries)}}}},
+        }
+        buckets = self.client.search(index=self.index, body=body)["aggregations"]["n"]["buckets"]
+        return [buckets[str(i)]["doc_count"] for i in range(len(queries))]
 
     def prefix_terms(self, names: list[str], prefix: str, cap: int) -> int:
         """How many indexed words (up to `cap`) start with `prefix` in `names`: the query
@@ -453,9 +473,20 @@ class OpenSearchEngine:
     def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
         filters = _filters(request)
         compiler = Compiler(self, 1)
+        # respell counts the respelled query and then, mostly, the query as typed (its
+        # non-stopwords): asked for the first, both are counted in one round trip.
+        typed = tuple(
+            w for w in positive_words(node) if isinstance(w, Word) and w.text not in STOPWORDS
+        )
+        found: dict[tuple[Word, ...], int] = {}
 
         def count_all(words: list[Word]) -> int:
-            return self.count(compiler.conjunction(words), filters)
+            key = tuple(words)
+            if key not in found:
+                asked = [key] + [typed] * (typed != key and typed not in found)
+                queries = [compiler.conjunction(list(k)) for k in asked]
+                found.update(zip(asked, self.counts(queries, filters), strict=True))
+            return found[key]
 
         return respell(q, node, self.reader, count_all, self._candidates)
 
@@ -479,17 +510,28 @@ class OpenSearchEngine:
         whose list was not cut at SUGGEST_OPTIONS lacks a candidate because it has none)."""
         for word in words:
             options: dict[str, dict[str, int]] = {}
+            complete = []
             for name in ("body_exact", "title_exact"):
                 entries = suggest.get(f"{name}|{word}", [])
                 listed = [o for entry in entries for o in entry.get("options", [])]
                 for option in listed:
                     options.setdefault(option["text"], {})[name] = option["freq"]
                 if len(listed) < SUGGEST_OPTIONS:
-                    for counts in options.values():
-                        counts.setdefault(name, 0)
+                    complete.append(name)
+            # After both lists: a title-only candidate is in no text either when the text's
+            # list was complete (it used to be counted in a request of its own).
+            for counts in options.values():
+                for name in complete:
+                    counts.setdefault(name, 0)
             for cand, counts in options.items():
                 for name, freq in counts.items():
                     self.reader._df.setdefault((name, cand), freq)
+                if cand.isalpha() and OSA.distance(word, cand) <= max_edits(word):
+                    self.reader.uncounted.update(
+                        (name, cand)
+                        for name in ("body_exact", "title_exact")
+                        if (name, cand) not in self.reader._df
+                    )
             self.options[word] = list(options)
 
 
