@@ -8,7 +8,7 @@ from pathlib import Path
 
 from indexer.clean_html import parse_html
 from indexer.clean_text import Block, clean_blocks, normalise_key, reflow
-from indexer.dates import page_date
+from indexer.dates import choose_date, first_date_line, page_date, shown_dates
 from indexer.decode import decode
 from indexer.document import Document, Removed, Skip, doc_id
 from indexer.site import html_site, text_site
@@ -86,10 +86,12 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
         text = text[:at]
     if is_html(text, source):
         page = parse_html(text)
-        result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=page.date)
+        lines = [b.text for b in page.blocks]
+        date = choose_date(page.dates, shown_dates(lines, page.title))
+        result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=date)
         result.removed[:0] = page.removed
         if result.date is None:
-            result.date = page_date(text)
+            result.date = page_date(text) or first_date_line(lines)
         site = html_site(text)
     else:
         result = clean_blocks(_text_blocks(text), repeated=repeated)
