@@ -125,8 +125,12 @@ def _parse_value(value: object) -> str | None:
 
 
 # Where the page prints its date: within this many lines from the headline (measured on
-# wcxb-dev: 10 and 20 lines are level, 5 and 30 lose pages to later dates and missed bylines).
+# wcxb-dev: 10 and 20 lines are level; 5 misses bylines, 30 and 40 take related dates).
 SHOWN_WINDOW = 20
+# A date printed this close under the headline is the page's own, over the metadata's date
+# (wcxb-dev: 3 lines 0.893, 6 lines 0.894, 10 lines 0.891, none 0.887: farther dates are
+# related stories' and comments').
+SHOWN_NEAR = 6
 # Lines that print a date which is not the page's: forum user panels, copyright lines.
 _NOT_PAGE_DATE = re.compile(
     r"^\W*(?:joined|registered|member since|founded|since|copyright|©|last (?:seen|visit|active))",
@@ -151,7 +155,7 @@ def _headline_at(lines: list[str], headline: str | None) -> int | None:
     return None
 
 
-def shown_dates(lines: list[str], headline: str | None) -> list[str]:
+def shown_dates(lines: list[str], headline: str | None) -> list[tuple[str, int]]:
     """Dates printed on the page's date lines just after its headline (bylines, "Posted on").
 
     Update dates, user panels ("Joined: ...") and sentences are skipped; no headline, none.
@@ -160,24 +164,26 @@ def shown_dates(lines: list[str], headline: str | None) -> list[str]:
     if start is None:
         return []
     found = []
-    for line in lines[start : start + SHOWN_WINDOW]:
+    for offset, line in enumerate(lines[start : start + SHOWN_WINDOW]):
         if _NOT_PAGE_DATE.match(line) or len(line.split()) > _DATE_LINE_WORDS:
             continue
         hit = find_date(line)
         if hit and not _UPDATE_LABEL.search(line[: hit[1]]):
-            found.append(hit[0])
+            found.append((hit[0], offset))
     return found
 
 
-def choose_date(meta: MetaDates, shown: list[str]) -> str | None:
-    """The page's date: one it prints that its metadata states, else the metadata's, else shown.
+def choose_date(meta: MetaDates, shown: list[tuple[str, int]]) -> str | None:
+    """The page's date: one it prints that its metadata states, else one printed right under
+    the headline, else the metadata's, else any printed after the headline.
 
     A printed date that the metadata also states tells which of the metadata's dates the page
-    means (its update date, or a local date where the metadata gives UTC); a printed date the
-    metadata does not state may be a related story's, so it only fills a gap.
+    means (its update date, or a local date where the metadata gives UTC); a printed date
+    farther down that the metadata does not state may be a related story's: it fills a gap.
     """
-    confirmed = next((d for d in shown if d in meta.stated), None)
-    return confirmed or meta.published or (shown[0] if shown else None)
+    confirmed = next((d for d, _ in shown if d in meta.stated), None)
+    near = next((d for d, offset in shown if offset <= SHOWN_NEAR), None)
+    return confirmed or near or meta.published or (shown[0][0] if shown else None)
 
 
 def first_date_line(lines: list[str]) -> str | None:
