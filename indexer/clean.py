@@ -84,7 +84,8 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
         at = _cut(text)
         cut = Removed(f"the last {len(text) - at:,} characters dropped", CUT_REASON)
         text = text[:at]
-    if is_html(text, source):
+    html = is_html(text, source)
+    if html:
         page = parse_html(text)
         lines = [b.text for b in page.blocks]
         date = choose_date(page.dates, shown_dates(lines, page.title))
@@ -99,12 +100,14 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
     if not result.lines and result.title:
         # A file that is one headline-like line (a short abstract with no full stop) is still
         # a document, that line its text (NPL lost 4,338 of 11,429 abstracts this way). Not
-        # its title too: a title scores apart, and the line would count twice.
+        # its title too: a title scores apart, and the line would count twice. An HTML page's
+        # title comes from its metadata, not from that line, so it stays the page's title.
         result.lines.append(result.title)
         result.removed = [
             r for r in result.removed if (r.text, r.reason) != (result.title, "headline")
         ]
-        result.title = None
+        if not html:
+            result.title = None
     if not result.lines:
         raise Skip("nothing left after cleaning")
     removed = result.removed + ([cut] if cut else [])

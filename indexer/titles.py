@@ -14,9 +14,6 @@ AGREE = 0.5
 # A headline that no other source confirms is trusted when it has this many words; shorter
 # unconfirmed <h1>s are mostly the site's or the section's name ("Blog", "Arch Linux").
 H1_MIN_WORDS = 4
-PREFER_BASE = False
-H1_CUT = 4
-AGREE_BASE = False
 
 
 @dataclass
@@ -77,6 +74,8 @@ def _is_site_name(text: str, sources: TitleSources) -> bool:
     """
     if sources.site and agreement(text, sources.site) >= 0.8:
         return True
+    if agreement(text, sources.ld) >= 0.8:
+        return False  # the JSON-LD headline names the page (a site name can be the longer part)
     parts = _parts(sources.title or "")
     if len(parts) < 2:
         return False
@@ -84,7 +83,36 @@ def _is_site_name(text: str, sources: TitleSources) -> bool:
     return any(agreement(text, p) >= 0.8 for p in parts if p is not longest)
 
 
+# " | " in a headline separates a section or a tagline ("X | Top 19 Companies", "X | Opinion").
+_PIPE = re.compile(r"\s+\|\s+")
+# " - ", " – ", " — " separate a subtitle, which only another source can tell apart from a
+# headline that is a phrase with a dash in it ("The No. 1 workout of 2024 — and 5 trends").
+_DASH = re.compile(r"\s+[-–—]\s+")
+# The part before a " | " is the headline when it has at least this many words.
+PIPE_HEAD_WORDS = 2
+
+
+def without_tagline(title: str, sources: TitleSources) -> str:
+    """`title` without a " | section" tail, and without a " - subtitle" that another source
+    leaves out (the <h1> or og:title prints the headline alone)."""
+    parts = _PIPE.split(title)
+    if len(parts) > 1 and len(parts[0].split()) >= PIPE_HEAD_WORDS:
+        title = parts[0]
+    head = _DASH.split(title)[0]
+    if head != title:
+        others = (sources.h1, sources.og, sources.ld, sources.title)
+        if any(agreement(head, other) >= 0.9 for other in others if other and other != title):
+            return head
+    return title
+
+
 def choose_title(sources: TitleSources) -> str | None:
+    """The page's headline (see `_choose`), without a section or subtitle tail."""
+    title = _choose(sources)
+    return without_tagline(title, sources) if title else None
+
+
+def _choose(sources: TitleSources) -> str | None:
     """The page's headline: the <h1> when another source confirms it, else the metadata title."""
     h1 = sources.h1
     if h1 and _is_site_name(h1, sources):
