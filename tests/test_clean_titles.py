@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from indexer.titles import TitleSources, agreement, choose_title
+import gzip
+
+from shared_data import require_shared
+
+from indexer.clean import clean_bytes
+from indexer.titles import TitleSources, agreement, choose_title, without_tagline
 
 # Each case is a real wcxb-dev page's sources (ids in comments), cut to what the rule reads.
 
@@ -60,3 +65,41 @@ def test_agreement_is_word_bag_f1() -> None:
     assert agreement("A b c", "a B c") == 1.0
     assert agreement("a b", "c d") == 0.0
     assert agreement(None, "x") == 0.0
+
+
+def test_a_section_tail_after_a_pipe_is_cut() -> None:
+    sources = TitleSources(  # 0055
+        h1="Best Residential Movers in NYC 2025 | Top 19 Companies",
+        title="Best Residential Movers in NYC 2025 | Top 19 Companies | Supermove",
+    )
+    assert choose_title(sources) == "Best Residential Movers in NYC 2025"
+    assert without_tagline("Ads | Blog", TitleSources()) == "Ads | Blog"  # one word: no headline
+
+
+def test_a_dash_subtitle_is_cut_only_when_another_source_leaves_it_out() -> None:
+    og = "The Pros and Cons Living in a Tiny Home - What You Should Consider Before Moving In"
+    sources = TitleSources(h1="The pros and cons of living in a tiny home", og=og)  # 4565
+    assert without_tagline(og, sources) == "The Pros and Cons Living in a Tiny Home"
+    assert without_tagline(og, TitleSources(og=og)) == og  # no other source: kept whole
+    headline = "The No. 1 most popular workout of 2024 — and 5 fitness trends to expect in 2025"
+    sources = TitleSources(h1=headline, og=headline)  # 0034: the dash is part of the headline
+    assert choose_title(sources) == headline
+
+
+def test_a_title_part_the_json_ld_headline_confirms_is_not_the_site_name() -> None:
+    sources = TitleSources(  # 0241: the site's name is the longer part of the <title>
+        h1="Blog",
+        og="For Hire Livery Insurance - American Business Insurance Services, Inc.",
+        ld="For Hire Livery Insurance",
+        title="For Hire Livery Insurance - American Business Insurance Services, Inc.",
+        site="American Business Insurance Services, Inc.",
+    )
+    assert choose_title(sources) == "For Hire Livery Insurance"
+
+
+def test_an_html_page_whose_only_text_is_its_headline_keeps_its_title() -> None:
+    # 0575, a Lobsters link post: the headline is all its text; it was left without a title.
+    path = require_shared("wcxb-dev", "html", "0575.html.gz")
+    doc = clean_bytes(gzip.decompress(path.read_bytes()), "0575.html")
+    assert doc.title == "Rust Project goals for 2024"
+    assert doc.text == "Rust Project goals for 2024"
