@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from indexer.dates import find_date
+
 _WORDS = re.compile(r"\w+")
 # Separators between a headline and the site's name ("Headline | Site", "Site » Headline").
 _SEPARATOR = re.compile(r"\s+[-|–—·•»/:]\s+|\s*\|\s*")
@@ -62,8 +64,12 @@ def _headline_part(text: str, evidence: list[str]) -> str:
         return text
     if evidence:
         return max(parts, key=lambda p: (max(agreement(p, e) for e in evidence), len(p)))
-    # No other source to compare with: the site name is the short end part.
-    return " - ".join(parts[:-1]) if len(parts[-1].split()) <= 4 else text
+    # No other source to compare with: the site name is the short end part, or the short
+    # parts around the longest ("Site • View topic - Headline").
+    if len(parts[-1].split()) <= 4:
+        return " - ".join(parts[:-1])
+    longest = max(parts, key=len)
+    return longest if len(parts) >= 3 and len(longest.split()) >= H1_MIN_WORDS else text
 
 
 def _is_site_name(text: str, sources: TitleSources) -> bool:
@@ -106,16 +112,34 @@ def without_tagline(title: str, sources: TitleSources) -> str:
     return title
 
 
+_WORDS_AFTER = re.compile(r"[\s\-–—|:·•]*\s[^\W\d_]")
+
+
+def without_date_prefix(title: str) -> str:
+    """`title` without a date it opens with ("Dec 18 2025 Preparing a transition"): a dateline
+    printed into the headline's element, not part of the headline."""
+    found = find_date(title[:40])
+    rest = title[found[2] :] if found and found[1] == 0 else ""
+    # Words follow the date ("2024.4.4 -> 2024.5.0 issue" is a version number, not a date).
+    if _WORDS_AFTER.match(rest) and len(rest.split()) >= 2:
+        return rest.strip(" \t-–—|:·•")
+    return title
+
+
 def choose_title(sources: TitleSources) -> str | None:
-    """The page's headline (see `_choose`), without a section or subtitle tail."""
+    """The page's headline (see `_choose`), without a date prefix or a section/subtitle tail."""
     title = _choose(sources)
-    return without_tagline(title, sources) if title else None
+    return without_tagline(without_date_prefix(title), sources) if title else None
+
+
+# "Computer Science > Artificial Intelligence": an <h1> that is a breadcrumb names a section.
+_BREADCRUMB = re.compile(r"\s[>»›]\s")
 
 
 def _choose(sources: TitleSources) -> str | None:
     """The page's headline: the <h1> when another source confirms it, else the metadata title."""
     h1 = sources.h1
-    if h1 and _is_site_name(h1, sources):
+    if h1 and (_is_site_name(h1, sources) or _BREADCRUMB.search(h1)):
         h1 = None
     meta = [t for t in (sources.og, sources.ld, sources.title) if t]
     if not meta:

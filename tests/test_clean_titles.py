@@ -7,7 +7,13 @@ import gzip
 from shared_data import require_shared
 
 from indexer.clean import clean_bytes
-from indexer.titles import TitleSources, agreement, choose_title, without_tagline
+from indexer.titles import (
+    TitleSources,
+    agreement,
+    choose_title,
+    without_date_prefix,
+    without_tagline,
+)
 
 # Each case is a real wcxb-dev page's sources (ids in comments), cut to what the rule reads.
 
@@ -103,3 +109,28 @@ def test_an_html_page_whose_only_text_is_its_headline_keeps_its_title() -> None:
     doc = clean_bytes(gzip.decompress(path.read_bytes()), "0575.html")
     assert doc.title == "Rust Project goals for 2024"
     assert doc.text == "Rust Project goals for 2024"
+
+
+def test_a_breadcrumb_h1_is_a_section_name() -> None:
+    sources = TitleSources(  # 0380, arXiv
+        h1="Computer Science > Artificial Intelligence",
+        og="AlignMerge - Alignment-Preserving Large Language Model Merging via Fisher-Guided"
+        " Geometric Constraints",
+        site="arXiv.org",
+    )
+    assert choose_title(sources) == sources.og
+
+
+def test_forum_title_site_and_view_parts_around_the_topic() -> None:
+    # 0540, phpBB: "Site • View topic - Topic", the only title source.
+    title = "NationStates • View topic - 2025-26 Football Season: MLS is Back!"
+    assert choose_title(TitleSources(title=title)) == "2025-26 Football Season: MLS is Back!"
+
+
+def test_a_date_the_headline_opens_with_is_cut() -> None:
+    assert without_date_prefix("Dec 18 2025 Preparing a transition in Debusine") == (
+        "Preparing a transition in Debusine"  # 0450
+    )
+    version = '2024.4.4 -> 2024.5.0 issue: stuck on "Home Assistant is starting"'  # 0503
+    assert without_date_prefix(version) == version
+    assert without_date_prefix("2024-01-01") == "2024-01-01"
