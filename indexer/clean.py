@@ -12,6 +12,7 @@ from indexer.dates import choose_date, first_date_line, page_date, shown_dates
 from indexer.decode import decode
 from indexer.document import Document, Removed, Skip, doc_id
 from indexer.site import html_site, text_site
+from indexer.titles import text_title
 
 # A short line is a site-chrome candidate; it counts as chrome once it is in this many documents.
 # Three: two pages can share a line by chance (a quote, a place name), chrome is on every page.
@@ -96,6 +97,7 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
         site = html_site(text)
     else:
         result = clean_blocks(_text_blocks(text), repeated=repeated)
+        result.title = text_title(result.title)
         site = text_site(text, repeated)
     if not result.lines and result.title:
         # A file that is one headline-like line (a short abstract with no full stop) is still

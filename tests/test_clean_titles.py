@@ -11,6 +11,7 @@ from indexer.titles import (
     TitleSources,
     agreement,
     choose_title,
+    text_title,
     without_date_prefix,
     without_tagline,
 )
@@ -134,3 +135,18 @@ def test_a_date_the_headline_opens_with_is_cut() -> None:
     version = '2024.4.4 -> 2024.5.0 issue: stuck on "Home Assistant is starting"'  # 0503
     assert without_date_prefix(version) == version
     assert without_date_prefix("2024-01-01") == "2024-01-01"
+
+
+def test_text_dump_title_loses_its_site_name() -> None:
+    # wcxb-dev text dumps' <title> lines: 0046, 0008, and a seed's wire headline that keeps it.
+    assert text_title("Best Cloud Computing Stocks of 2025 | The Motley Fool") == (
+        "Best Cloud Computing Stocks of 2025"
+    )
+    assert text_title("8 Recent Trends in Photography - Flatworld Solutions") == (
+        "8 Recent Trends in Photography"
+    )
+    wire = "U.S. SUGAR IMPORTS DOWN IN WEEK - USDA"
+    assert text_title(wire) == wire
+    long_tail = "The No. 1 most popular workout of 2024 — and 5 fitness trends to expect in 2025"
+    assert text_title(long_tail) == long_tail
+    assert text_title(None) is None
