@@ -146,11 +146,19 @@ def _headline_at(lines: list[str], headline: str | None) -> int | None:
     """Index of the first line that prints the headline (word-bag F1 >= 0.8), or None."""
     if not headline:
         return None
-    from indexer.titles import agreement  # titles imports nothing from here; lazy keeps it so
+    from indexer.titles import agreement  # titles imports dates: lazy keeps the cycle out
 
     size = len(headline.split())
+    # A line printing the headline holds one of its three longest words (a site suffix may
+    # hold another): a substring test skips the rest without building word bags.
+    probes = sorted(set(re.findall(r"\w+", headline.casefold())), key=len)[-3:]
     for at, line in enumerate(lines):
-        if len(line.split()) <= 2 * size + 4 and agreement(line, headline) >= 0.8:
+        if len(line.split()) > 2 * size + 4:
+            continue
+        low = line.casefold()
+        if not any(probe in low for probe in probes):
+            continue
+        if agreement(line, headline) >= 0.8:
             return at
     return None
 
