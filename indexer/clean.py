@@ -8,10 +8,11 @@ from pathlib import Path
 
 from indexer.clean_html import parse_html
 from indexer.clean_text import Block, clean_blocks, normalise_key, reflow
-from indexer.dates import page_date
+from indexer.dates import choose_date, first_date_line, page_date, shown_dates
 from indexer.decode import decode
 from indexer.document import Document, Removed, Skip, doc_id
 from indexer.site import html_site, text_site
+from indexer.titles import text_title
 
 # A short line is a site-chrome candidate; it counts as chrome once it is in this many documents.
 # Three: two pages can share a line by chance (a quote, a place name), chrome is on every page.
@@ -84,25 +85,31 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
         at = _cut(text)
         cut = Removed(f"the last {len(text) - at:,} characters dropped", CUT_REASON)
         text = text[:at]
-    if is_html(text, source):
+    html = is_html(text, source)
+    if html:
         page = parse_html(text)
-        result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=page.date)
+        lines = [b.text for b in page.blocks]
+        date = choose_date(page.dates, shown_dates(lines, page.title))
+        result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=date)
         result.removed[:0] = page.removed
         if result.date is None:
-            result.date = page_date(text)
+            result.date = page_date(text) or first_date_line(lines)
         site = html_site(text)
     else:
         result = clean_blocks(_text_blocks(text), repeated=repeated)
+        result.title = text_title(result.title)
         site = text_site(text, repeated)
     if not result.lines and result.title:
         # A file that is one headline-like line (a short abstract with no full stop) is still
         # a document, that line its text (NPL lost 4,338 of 11,429 abstracts this way). Not
-        # its title too: a title scores apart, and the line would count twice.
+        # its title too: a title scores apart, and the line would count twice. An HTML page's
+        # title comes from its metadata, not from that line, so it stays the page's title.
         result.lines.append(result.title)
         result.removed = [
             r for r in result.removed if (r.text, r.reason) != (result.title, "headline")
         ]
-        result.title = None
+        if not html:
+            result.title = None
     if not result.lines:
         raise Skip("nothing left after cleaning")
     removed = result.removed + ([cut] if cut else [])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from indexer.clean_text import Block
-from indexer.dates import parse_date
+from indexer.dates import MetaDates, metadata_dates
 from indexer.document import Removed
 from indexer.titles import TitleSources, choose_title
 
@@ -103,7 +103,7 @@ class Page:
 
     blocks: list[Block]
     title: str | None
-    date: str | None
+    dates: MetaDates  # what the metadata states (indexer/dates.py chooses among them)
     removed: list[Removed]  # chrome cut out before parsing
 
 
@@ -132,25 +132,12 @@ def json_ld_objects(raw: str) -> list[dict]:
 
 
 _TITLE_META = ("og:title", "twitter:title")
-_DATE_META = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "date",
-    "dc.date",
-    "dc.date.issued",
-    "sailthru.date",
-    "parsely-pub-date",
-)
 
 
 _META_TAGS = frozenset({"meta", "script", "time", "title"})
 
 
-def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, str | None]:
+def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates]:
     """Title and publication date from og/article meta, JSON-LD, <h1>, <time> and <title>."""
     meta: dict[str, str] = {}
     scripts: list[Tag] = []
@@ -181,16 +168,7 @@ def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, str | None]:
         site=meta.get("og:site_name"),
     )
     title = choose_title(sources)
-    candidates = [meta[k] for k in _DATE_META if k in meta]
-    candidates += [
-        value
-        for item in ld
-        for value in (item.get("datePublished"), item.get("dateCreated"))
-        if isinstance(value, str)
-    ]
-    candidates += times
-    date = next((d for d in map(parse_date, candidates) if d), None)
-    return title or None, date
+    return title or None, metadata_dates(meta, ld, times)
 
 
 def _class_words(tag: Tag) -> str:
@@ -415,5 +393,5 @@ def parse_html(text: str) -> Page:
     if root is not soup and soup.head:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
     h1 = walker.h1 or next((h for h in h1s if h), None)
-    title, date = _metadata(tags + walker.meta_tags, h1)
-    return Page(walker.blocks, title, date, stripped)
+    title, dates = _metadata(tags + walker.meta_tags, h1)
+    return Page(walker.blocks, title, dates, stripped)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 _MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec"
 _MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES.split())}
@@ -73,9 +74,148 @@ def parse_date(value: str) -> str | None:
     return found[0] if found else None
 
 
-# htmldate (Barbaresi's date extractor) reads what our metadata rules miss: bylines, "Posted
-# on" lines, URLs in the markup. Its extensive search (free-text patterns) finds a few more
-# dates but costs 15% of the HTML path's speed; the fast search costs about 2%.
+# Meta names whose value is the publication date, most trusted first.
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "published",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+# Any meta name holding one of these is a date the page states (published, modified, ...).
+_DATED_NAME = re.compile(r"date|time|publish|modified", re.I)
+_LD_DATES = ("datePublished", "dateCreated", "dateModified", "uploadDate")
+
+
+@dataclass
+class MetaDates:
+    """The dates a page's metadata states: its publication date and every date it names."""
+
+    published: str | None = None
+    stated: frozenset[str] = frozenset()
+
+
+def metadata_dates(meta: dict[str, str], ld: list[dict], times: list[str]) -> MetaDates:
+    """Publication date (meta, then JSON-LD datePublished/dateCreated, then <time>) and all dates.
+
+    Modified times are never the publication date (right on 31-44% of wcxb-dev pages), but
+    they are kept in `stated`: a page that prints its update date as its date means it.
+    """
+    published_values = [meta[k] for k in PUBLISHED_META if k in meta]
+    published_values += [
+        v for item in ld for v in (item.get("datePublished"), item.get("dateCreated"))
+    ]
+    published_values += times
+    published = next((d for d in map(_parse_value, published_values) if d), None)
+    every = [v for k, v in meta.items() if _DATED_NAME.search(k)]
+    every += [item.get(k) for item in ld for k in _LD_DATES] + times
+    stated = frozenset(d for d in map(_parse_value, every) if d)
+    return MetaDates(published, stated)
+
+
+def _parse_value(value: object) -> str | None:
+    return parse_date(value) if isinstance(value, str) else None
+
+
+# Where the page prints its date: within this many lines from the headline (measured on
+# wcxb-dev: 10 and 20 lines are level; 5 misses bylines, 30 and 40 take related dates).
+SHOWN_WINDOW = 20
+# A date printed this close under the headline is the page's own, over the metadata's date
+# (wcxb-dev: 3 lines 0.893, 6 lines 0.894, 10 lines 0.891, none 0.887: farther dates are
+# related stories' and comments').
+SHOWN_NEAR = 6
+# Lines that print a date which is not the page's: forum user panels, copyright lines.
+_NOT_PAGE_DATE = re.compile(
+    r"^\W*(?:joined|registered|member since|founded|since|copyright|©|last (?:seen|visit|active))",
+    re.I,
+)
+# "Updated March 2, 2025": the page's truth date is the original one as often as not.
+_UPDATE_LABEL = re.compile(r"\b(?:updated?|modified|reviewed|edited)\b", re.I)
+# A line longer than this is a sentence of the story, not a byline or a date line.
+_DATE_LINE_WORDS = 25
+
+
+def _headline_at(lines: list[str], headline: str | None) -> int | None:
+    """Index of the first line that prints the headline (word-bag F1 >= 0.8), or None."""
+    if not headline:
+        return None
+    from indexer.titles import agreement  # titles imports dates: lazy keeps the cycle out
+
+    size = len(headline.split())
+    # A line printing the headline holds one of its three longest words (a site suffix may
+    # hold another): a substring test skips the rest without building word bags.
+    probes = sorted(set(re.findall(r"\w+", headline.casefold())), key=len)[-3:]
+    for at, line in enumerate(lines):
+        if len(line.split()) > 2 * size + 4:
+            continue
+        low = line.casefold()
+        if not any(probe in low for probe in probes):
+            continue
+        if agreement(line, headline) >= 0.8:
+            return at
+    return None
+
+
+def shown_dates(lines: list[str], headline: str | None) -> list[tuple[str, int]]:
+    """Dates printed on the page's date lines just after its headline (bylines, "Posted on").
+
+    Update dates, user panels ("Joined: ...") and sentences are skipped; no headline, none.
+    """
+    start = _headline_at(lines, headline)
+    if start is None:
+        return []
+    found = []
+    for offset, line in enumerate(lines[start : start + SHOWN_WINDOW]):
+        if _NOT_PAGE_DATE.match(line) or len(line.split()) > _DATE_LINE_WORDS:
+            continue
+        hit = find_date(line)
+        if hit and not _UPDATE_LABEL.search(line[: hit[1]]):
+            found.append((hit[0], offset))
+    return found
+
+
+def choose_date(meta: MetaDates, shown: list[tuple[str, int]]) -> str | None:
+    """The page's date: one it prints that its metadata states, else one printed right under
+    the headline, else the metadata's, else any printed after the headline.
+
+    A printed date that the metadata also states tells which of the metadata's dates the page
+    means (its update date, or a local date where the metadata gives UTC); a printed date
+    farther down that the metadata does not state may be a related story's: it fills a gap.
+    """
+    confirmed = next((d for d, _ in shown if d in meta.stated), None)
+    near = next((d for d, offset in shown if offset <= SHOWN_NEAR), None)
+    return confirmed or near or meta.published or (shown[0][0] if shown else None)
+
+
+def first_date_line(lines: list[str]) -> str | None:
+    """The date of the page's first short line that prints one: the last resort.
+
+    Only asked when neither the metadata, the lines after the headline nor htmldate gave a
+    date; update dates count here ("Last updated: November 13, 2025" is all such a page says).
+    """
+    for line in lines:
+        if len(line.split()) <= SHORT_DATE_LINE and not _NOT_PAGE_DATE.match(line):
+            hit = find_date(line)
+            if hit:
+                return hit[0]
+    return None
+
+
+# A date line of the last resort has at most this many words (a byline, "Posted on ...").
+SHORT_DATE_LINE = 12
+
+# htmldate (Barbaresi's date extractor) reads what our rules miss: dates in the markup, URLs.
+# Its fast search runs when the metadata and the lines after the headline gave no date. Its
+# extensive search, as the last fallback, scored 0.890 on wcxb-dev against 0.887 with our
+# `first_date_line` there, but loads dateparser (seconds of CPU once per process; HTML pages
+# per CPU second fell from 35 to 23 over 211 pages), so it is off.
 HTMLDATE_EXTENSIVE = False
 
 

@@ -1,0 +1,87 @@
+"""Choosing an HTML page's date (indexer/dates.py): metadata, the date printed under the
+headline, the last-resort date line; each case is cut from a real wcxb-dev page (ids in
+comments), and the last tests clean the real pages themselves."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from shared_data import require_shared
+
+from indexer.clean import clean_bytes
+from indexer.dates import MetaDates, choose_date, first_date_line, metadata_dates, shown_dates
+
+
+def test_metadata_publication_date_is_never_the_modified_one() -> None:
+    meta = {  # 0007
+        "article:published_time": "2025-01-29T20:47:55+00:00",
+        "article:modified_time": "2025-08-19T13:25:59+00:00",
+    }
+    ld = [{"@type": "Article", "dateModified": "2025-08-19T13:25:59+00:00"}]
+    dates = metadata_dates(meta, ld, [])
+    assert dates.published == "2025-01-29"
+    assert dates.stated == {"2025-01-29", "2025-08-19"}
+    # 0244 prints its date in <meta name="published">, a name the list did not have.
+    assert metadata_dates({"published": "July 17, 2025"}, [], []).published == "2025-07-17"
+    assert metadata_dates({}, [{"datePublished": 20250101}], []) == MetaDates()
+
+
+def test_dates_shown_under_the_headline() -> None:
+    lines = [  # 0479, with a forum panel and an update line added from 0535 / 0037
+        "Whatever",
+        "The December Comfort Watches 2025, Day Eighteen: Starship Troopers",
+        "Posted on December 18, 2025 Posted by John Scalzi 59 Comments",
+        "Joined: Sun Dec 17, 2023 11:18 am",
+        "Updated October 8, 2025",
+    ]
+    assert shown_dates(lines, lines[1]) == [("2025-12-18", 1)]
+    assert shown_dates(lines, "A headline the page does not print") == []
+    assert shown_dates(lines, None) == []
+
+
+def test_a_shown_date_the_metadata_states_picks_among_its_dates() -> None:
+    # 0007 prints its update date far below the headline; the metadata states both dates.
+    dates = MetaDates("2025-01-29", frozenset({"2025-01-29", "2025-08-19"}))
+    assert choose_date(dates, [("2025-08-19", 15)]) == "2025-08-19"
+
+
+def test_a_date_right_under_the_headline_beats_the_metadata() -> None:
+    # 0151: "August 25, 2024" on the line under the headline; its metadata says 2025-06-24.
+    dates = MetaDates("2025-06-24", frozenset({"2025-06-24"}))
+    assert choose_date(dates, [("2024-08-25", 4)]) == "2024-08-25"
+    # Farther down an unconfirmed date may be a related story's: the metadata's stands.
+    assert choose_date(dates, [("2024-08-25", 12)]) == "2025-06-24"
+    # ... but it fills a gap.
+    assert choose_date(MetaDates(), [("2024-08-25", 12)]) == "2024-08-25"
+    assert choose_date(MetaDates(), []) is None
+
+
+def test_first_date_line_is_a_short_line_not_a_panel() -> None:
+    lines = [  # 0341: the page's only date is its update line
+        "Registered: 2024-01-27",
+        "Webcams in the park show the weather on January 2, 2025, and every day since then.",
+        "Last updated: November 13, 2025",
+    ]
+    assert first_date_line(lines) == "2025-11-13"
+    assert first_date_line(lines[:2]) is None
+
+
+def _html_date(page_id: str) -> str | None:
+    path = require_shared("wcxb-dev", "html", f"{page_id}.html.gz")
+    return clean_bytes(gzip.decompress(path.read_bytes()), f"{page_id}.html").date
+
+
+@pytest.mark.parametrize(
+    "page_id",
+    [
+        "0479",  # metadata in UTC (Dec 19); the page prints its local day, Dec 18
+        "0007",  # the page prints its update date, which its metadata states as modified
+        "0151",  # the page prints a date under the headline that its metadata does not state
+        "0541",  # a forum thread: the first post's date, not a user panel's "Registered:"
+    ],
+)
+def test_real_pages_get_the_date_they_print(page_id: str) -> None:
+    truth = json.loads(require_shared("wcxb-dev", "ground-truth.json").read_text())
+    assert _html_date(page_id) == truth[page_id]["publish_date"]
