@@ -276,8 +276,8 @@ class Evaluator:
         order = _best(bound, docs, 2 * limit + 32)
         start, step = 0, limit
         while start < len(order) and not self._expired():
-            for i in order[start : start + step]:
-                done.append((self._final(m, int(docs[i])), int(docs[i])))
+            batch = docs[order[start : start + step]]
+            done += zip(self._finals(m, batch), batch.tolist(), strict=True)
             start, step = min(start + step, len(order)), step * 2
             if start == len(order) < len(docs):
                 order = _best(bound, docs, 4 * len(order))  # same order, further down
@@ -288,6 +288,19 @@ class Evaluator:
         if self.timed_out:  # partial: the unchecked rest ranked without their bonuses
             done += [(float(m.scores[docs[i]]), int(docs[i])) for i in order[start : start + limit]]
         return sorted(done, key=_rank)[:limit]
+
+    def _finals(self, m: Matches, docs: np.ndarray) -> list[float]:
+        """`_final` of each of `docs`, each bonus's documents looked up for all at once: a
+        lookup per document and bonus was most of a long query's top k."""
+        scores = m.scores[docs]
+        for b in m.bonuses:
+            at = np.searchsorted(b.docs, docs)
+            held = np.flatnonzero(at < len(b.docs))
+            held = held[b.docs[at[held]] == docs[held]]
+            for k in held.tolist():  # bonuses in order per document, as _final adds them
+                if not self._expired() and b.check(int(docs[k])):
+                    scores[k] += b.scores[at[k]]
+        return scores.tolist()
 
     def _final(self, m: Matches, doc: int) -> float:
         score = float(m.scores[doc])
