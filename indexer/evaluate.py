@@ -55,6 +55,7 @@ class Evaluator:
         # Set once the budget runs out: position checks stop and results are partial.
         self.timed_out = False
         self._seen: dict[int, tuple[wq.Query, Matches]] = {}
+        self._none: Matches | None = None
 
     def _expired(self) -> bool:
         if not self.timed_out and self.deadline is not None:
@@ -80,6 +81,15 @@ class Evaluator:
 
     def _empty(self) -> Matches:
         return Matches(np.zeros(self.n, dtype=bool), np.zeros(self.n))
+
+    def _nothing(self, bonuses: list[Bonus]) -> Matches:
+        """No match and no score, only `bonuses`: shared read-only arrays, which an Or of
+        bonuses skips (a query of n words has ~4n of them, two dense arrays each)."""
+        if self._none is None:
+            mask, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
+            mask.flags.writeable = scores.flags.writeable = False
+            self._none = Matches(mask, scores)
+        return Matches(self._none.mask, self._none.scores, bonuses)
 
     def _eval(self, q: wq.Query, optional: bool) -> Matches:
         seen = self._seen.get(id(q))
@@ -178,8 +188,9 @@ class Evaluator:
                 self._add_fielded(out, sub)
                 continue
             part = self._eval(sub, optional)
-            out.mask |= part.mask
-            out.scores += part.scores
+            if self._none is None or part.mask is not self._none.mask:
+                out.mask |= part.mask
+                out.scores += part.scores
             out.bonuses += part.bonuses
         if q.boost != 1.0:
             out.scores *= q.boost
@@ -217,12 +228,11 @@ class Evaluator:
     def _phrase(self, q: wq.Phrase, lazy: bool) -> Matches:
         """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2);
         an Unordered window (windows.py) in any order."""
-        out = self._empty()
         if q.fieldname not in self.reader.schema:
-            return out
+            return self._nothing([]) if lazy else self._empty()
         lists = [self.arrays.term(self.reader, q.fieldname, w) for w in q.words]
         if any(p is None for p in lists):
-            return out
+            return self._nothing([]) if lazy else self._empty()
         docs = min(lists, key=lambda p: len(p.docs)).docs
         for p in lists:
             docs = docs[_lookup(p.docs, docs)[0]]
@@ -241,7 +251,8 @@ class Evaluator:
             return near(per_word, slop)
 
         if lazy:
-            return Matches(out.mask, out.scores, [Bonus(docs, scores, check)] if len(docs) else [])
+            return self._nothing([Bonus(docs, scores, check)] if len(docs) else [])
+        out = self._empty()
         for k, d in enumerate(docs):
             if self._expired():
                 break
