@@ -12,6 +12,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from whoosh import query as wq
@@ -42,6 +43,12 @@ class Matches:
     mask: np.ndarray  # bool per document
     scores: np.ndarray  # float64 per document, 0 where mask is False
     bonuses: list[Bonus] = field(default_factory=list)
+
+    @cached_property
+    def docs(self) -> np.ndarray:
+        """The matching document numbers, ascending (found once for the top k and facets;
+        read only once the matches are final, as those of Evaluator.matches are)."""
+        return np.flatnonzero(self.mask)
 
 
 class Evaluator:
@@ -265,7 +272,7 @@ class Evaluator:
 
     def top(self, m: Matches, limit: int, newest: bool = False) -> list[tuple[float, int]]:
         """The best `limit` (score, docnum): by score then docnum, or newest first."""
-        docs = np.flatnonzero(m.mask)
+        docs = m.docs
         if newest:
             codes, _ = self.arrays.column(self.reader, "date")
             order = _best(codes[docs].astype(np.float64), docs, limit)[:limit]
@@ -326,23 +333,38 @@ class Evaluator:
         """The `limit` values of a sortable field with most matches (`by_count`; ties by value)
         or the highest values, with their counts, and how many values match in all."""
         codes, names = self.arrays.column(self.reader, fieldname)
-        counts = np.bincount(codes[m.mask], minlength=len(names))
-        if names and names[0] == "":
-            counts[0] = 0  # documents without a value are in no group
-        found = np.flatnonzero(counts)
+        found, counts = _value_counts(codes[m.docs], len(names), bool(names) and names[0] == "")
         distinct = len(found)
         if not by_count:
-            found = found[::-1]
+            found, counts = found[::-1], counts[::-1]
         elif distinct > limit:
             # Every file is its own source: keep those above the limit-th count, then ties in
             # value order, without sorting thousands.
-            c = counts[found]
-            kth = np.partition(c, distinct - limit)[distinct - limit]
-            above = found[c > kth]
-            found = np.concatenate([above, found[c == kth][: limit - len(above)]])
+            kth = np.partition(counts, distinct - limit)[distinct - limit]
+            above = np.flatnonzero(counts > kth)
+            tied = np.flatnonzero(counts == kth)[: limit - len(above)]
+            keep = np.concatenate([above, tied])
+            found, counts = found[keep], counts[keep]
         if by_count:
-            found = found[np.lexsort((found, -counts[found]))]
-        return [(names[i], int(counts[i])) for i in found[:limit]], distinct
+            order = np.lexsort((found, -counts))
+            found, counts = found[order], counts[order]
+        top = zip(found[:limit].tolist(), counts[:limit].tolist(), strict=True)
+        return [(names[i], n) for i, n in top], distinct
+
+
+def _value_counts(values: np.ndarray, size: int, skip_first: bool):
+    """(the distinct values among `values`, ascending; how often each occurs), code 0 left
+    out if `skip_first` (no value). Sorted when they are few beside `size` (one source per
+    document: 19,000 codes): a count per possible value costs a pass over all of them."""
+    if len(values) * 8 < size:
+        found, counts = np.unique(values, return_counts=True)
+    else:
+        counts = np.bincount(values, minlength=size)
+        found = np.flatnonzero(counts)
+        counts = counts[found]
+    if skip_first and len(found) and found[0] == 0:
+        found, counts = found[1:], counts[1:]
+    return found, counts
 
 
 def _lookup(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
