@@ -43,6 +43,8 @@ class Matches:
     mask: np.ndarray  # bool per document
     scores: np.ndarray  # float64 per document, 0 where mask is False
     bonuses: list[Bonus] = field(default_factory=list)
+    # Exact scores (bonuses checked) found so far: collapsing asks top() again for more.
+    finals: dict[int, float] = field(default_factory=dict, repr=False)
 
     @cached_property
     def docs(self) -> np.ndarray:
@@ -309,7 +311,17 @@ class Evaluator:
 
     def _finals(self, m: Matches, docs: np.ndarray) -> list[float]:
         """`_final` of each of `docs`, each bonus's documents looked up for all at once: a
-        lookup per document and bonus was most of a long query's top k."""
+        lookup per document and bonus was most of a long query's top k. Scores found before
+        (by an earlier top() of the same matches) are not checked again."""
+        known = m.finals
+        todo = np.array([d for d in docs.tolist() if d not in known], dtype=np.int64)
+        found = self._checked(m, todo)
+        if not self.timed_out:  # a partial score is not kept for a later, longer top k
+            known.update(zip(todo.tolist(), found, strict=True))
+        found_at = dict(zip(todo.tolist(), found, strict=True))
+        return [known[d] if d in known else found_at[d] for d in docs.tolist()]
+
+    def _checked(self, m: Matches, docs: np.ndarray) -> list[float]:
         scores = m.scores[docs]
         for b in m.bonuses:
             at = np.searchsorted(b.docs, docs)
