@@ -88,6 +88,15 @@ class IndexArrays:
                     self._cached -= old.nbytes if old else 0
         return found
 
+    def doc_frequency(self, fieldname: str, text: str) -> int | None:
+        """The term's document frequency if its postings are already loaded, else None:
+        a free answer for words a query has just looked up, never a load."""
+        with self._lock:
+            if (fieldname, text) not in self._terms:
+                return None
+            found = self._terms[(fieldname, text)]
+        return found.df if found is not None else 0
+
     def _load(self, reader, fieldname: str, text: str) -> TermPostings | None:
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []

@@ -12,6 +12,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from whoosh import query as wq
@@ -42,6 +43,14 @@ class Matches:
     mask: np.ndarray  # bool per document
     scores: np.ndarray  # float64 per document, 0 where mask is False
     bonuses: list[Bonus] = field(default_factory=list)
+    # Exact scores (bonuses checked) found so far: collapsing asks top() again for more.
+    finals: dict[int, float] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def docs(self) -> np.ndarray:
+        """The matching document numbers, ascending (found once for the top k and facets;
+        read only once the matches are final, as those of Evaluator.matches are)."""
+        return np.flatnonzero(self.mask)
 
 
 class Evaluator:
@@ -55,6 +64,7 @@ class Evaluator:
         # Set once the budget runs out: position checks stop and results are partial.
         self.timed_out = False
         self._seen: dict[int, tuple[wq.Query, Matches]] = {}
+        self._none: Matches | None = None
 
     def _expired(self) -> bool:
         if not self.timed_out and self.deadline is not None:
@@ -80,6 +90,15 @@ class Evaluator:
 
     def _empty(self) -> Matches:
         return Matches(np.zeros(self.n, dtype=bool), np.zeros(self.n))
+
+    def _nothing(self, bonuses: list[Bonus]) -> Matches:
+        """No match and no score, only `bonuses`: shared read-only arrays, which an Or of
+        bonuses skips (a query of n words has ~4n of them, two dense arrays each)."""
+        if self._none is None:
+            mask, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n)
+            mask.flags.writeable = scores.flags.writeable = False
+            self._none = Matches(mask, scores)
+        return Matches(self._none.mask, self._none.scores, bonuses)
 
     def _eval(self, q: wq.Query, optional: bool) -> Matches:
         seen = self._seen.get(id(q))
@@ -178,8 +197,9 @@ class Evaluator:
                 self._add_fielded(out, sub)
                 continue
             part = self._eval(sub, optional)
-            out.mask |= part.mask
-            out.scores += part.scores
+            if self._none is None or part.mask is not self._none.mask:
+                out.mask |= part.mask
+                out.scores += part.scores
             out.bonuses += part.bonuses
         if q.boost != 1.0:
             out.scores *= q.boost
@@ -217,12 +237,11 @@ class Evaluator:
     def _phrase(self, q: wq.Phrase, lazy: bool) -> Matches:
         """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2);
         an Unordered window (windows.py) in any order."""
-        out = self._empty()
         if q.fieldname not in self.reader.schema:
-            return out
+            return self._nothing([]) if lazy else self._empty()
         lists = [self.arrays.term(self.reader, q.fieldname, w) for w in q.words]
         if any(p is None for p in lists):
-            return out
+            return self._nothing([]) if lazy else self._empty()
         docs = min(lists, key=lambda p: len(p.docs)).docs
         for p in lists:
             docs = docs[_lookup(p.docs, docs)[0]]
@@ -241,7 +260,8 @@ class Evaluator:
             return near(per_word, slop)
 
         if lazy:
-            return Matches(out.mask, out.scores, [Bonus(docs, scores, check)] if len(docs) else [])
+            return self._nothing([Bonus(docs, scores, check)] if len(docs) else [])
+        out = self._empty()
         for k, d in enumerate(docs):
             if self._expired():
                 break
@@ -254,7 +274,7 @@ class Evaluator:
 
     def top(self, m: Matches, limit: int, newest: bool = False) -> list[tuple[float, int]]:
         """The best `limit` (score, docnum): by score then docnum, or newest first."""
-        docs = np.flatnonzero(m.mask)
+        docs = m.docs
         if newest:
             codes, _ = self.arrays.column(self.reader, "date")
             order = _best(codes[docs].astype(np.float64), docs, limit)[:limit]
@@ -276,8 +296,8 @@ class Evaluator:
         order = _best(bound, docs, 2 * limit + 32)
         start, step = 0, limit
         while start < len(order) and not self._expired():
-            for i in order[start : start + step]:
-                done.append((self._final(m, int(docs[i])), int(docs[i])))
+            batch = docs[order[start : start + step]]
+            done += zip(self._finals(m, batch), batch.tolist(), strict=True)
             start, step = min(start + step, len(order)), step * 2
             if start == len(order) < len(docs):
                 order = _best(bound, docs, 4 * len(order))  # same order, further down
@@ -288,6 +308,29 @@ class Evaluator:
         if self.timed_out:  # partial: the unchecked rest ranked without their bonuses
             done += [(float(m.scores[docs[i]]), int(docs[i])) for i in order[start : start + limit]]
         return sorted(done, key=_rank)[:limit]
+
+    def _finals(self, m: Matches, docs: np.ndarray) -> list[float]:
+        """`_final` of each of `docs`, each bonus's documents looked up for all at once: a
+        lookup per document and bonus was most of a long query's top k. Scores found before
+        (by an earlier top() of the same matches) are not checked again."""
+        known = m.finals
+        todo = np.array([d for d in docs.tolist() if d not in known], dtype=np.int64)
+        found = self._checked(m, todo)
+        if not self.timed_out:  # a partial score is not kept for a later, longer top k
+            known.update(zip(todo.tolist(), found, strict=True))
+        found_at = dict(zip(todo.tolist(), found, strict=True))
+        return [known[d] if d in known else found_at[d] for d in docs.tolist()]
+
+    def _checked(self, m: Matches, docs: np.ndarray) -> list[float]:
+        scores = m.scores[docs]
+        for b in m.bonuses:
+            at = np.searchsorted(b.docs, docs)
+            held = np.flatnonzero(at < len(b.docs))
+            held = held[b.docs[at[held]] == docs[held]]
+            for k in held.tolist():  # bonuses in order per document, as _final adds them
+                if not self._expired() and b.check(int(docs[k])):
+                    scores[k] += b.scores[at[k]]
+        return scores.tolist()
 
     def _final(self, m: Matches, doc: int) -> float:
         score = float(m.scores[doc])
@@ -302,23 +345,38 @@ class Evaluator:
         """The `limit` values of a sortable field with most matches (`by_count`; ties by value)
         or the highest values, with their counts, and how many values match in all."""
         codes, names = self.arrays.column(self.reader, fieldname)
-        counts = np.bincount(codes[m.mask], minlength=len(names))
-        if names and names[0] == "":
-            counts[0] = 0  # documents without a value are in no group
-        found = np.flatnonzero(counts)
+        found, counts = _value_counts(codes[m.docs], len(names), bool(names) and names[0] == "")
         distinct = len(found)
         if not by_count:
-            found = found[::-1]
+            found, counts = found[::-1], counts[::-1]
         elif distinct > limit:
             # Every file is its own source: keep those above the limit-th count, then ties in
             # value order, without sorting thousands.
-            c = counts[found]
-            kth = np.partition(c, distinct - limit)[distinct - limit]
-            above = found[c > kth]
-            found = np.concatenate([above, found[c == kth][: limit - len(above)]])
+            kth = np.partition(counts, distinct - limit)[distinct - limit]
+            above = np.flatnonzero(counts > kth)
+            tied = np.flatnonzero(counts == kth)[: limit - len(above)]
+            keep = np.concatenate([above, tied])
+            found, counts = found[keep], counts[keep]
         if by_count:
-            found = found[np.lexsort((found, -counts[found]))]
-        return [(names[i], int(counts[i])) for i in found[:limit]], distinct
+            order = np.lexsort((found, -counts))
+            found, counts = found[order], counts[order]
+        top = zip(found[:limit].tolist(), counts[:limit].tolist(), strict=True)
+        return [(names[i], n) for i, n in top], distinct
+
+
+def _value_counts(values: np.ndarray, size: int, skip_first: bool):
+    """(the distinct values among `values`, ascending; how often each occurs), code 0 left
+    out if `skip_first` (no value). Sorted when they are few beside `size` (one source per
+    document: 19,000 codes): a count per possible value costs a pass over all of them."""
+    if len(values) * 8 < size:
+        found, counts = np.unique(values, return_counts=True)
+    else:
+        counts = np.bincount(values, minlength=size)
+        found = np.flatnonzero(counts)
+        counts = counts[found]
+    if skip_first and len(found) and found[0] == 0:
+        found, counts = found[1:], counts[1:]
+    return found, counts
 
 
 def _lookup(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

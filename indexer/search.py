@@ -343,7 +343,7 @@ def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
         "year": evaluator.facet(matches, "year", FACET_VALUES, by_count=False),
         "month": month_facet(evaluator, matches),
     }
-    n_stories = collapsed.stories if collapsed else int(np.unique(codes[matches.mask]).size)
+    n_stories = collapsed.stories if collapsed else stories.count_stories(matches.mask, codes)
     total = int(matches.mask.sum())
     return _Run(ranked, total, facets, evaluator.timed_out, matches.mask, n_stories)
 
@@ -380,6 +380,7 @@ class WhooshEngine:
         self.compiler = Compiler(self.reader, limits.max_prefix_terms)
         self.evaluator = Evaluator(searcher, deadline)
         self.codes, self.story_ids = stories.story_codes(searcher, self.evaluator.arrays)
+        self.members = stories.story_members(self.evaluator.arrays, self.codes)
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -413,7 +414,7 @@ class WhooshEngine:
         for score, doc in ranked:
             hit = _hit(self.searcher, score, doc, matcher)
             hit.story = self.story_ids[self.codes[doc]]
-            others = stories.versions(doc, run.mask, self.codes)
+            others = stories.versions(doc, run.mask, self.codes, self.members)
             hit.versions = [doc_id(source_names[source_codes[d]]) for d in others]
             out.append(hit)
         return out

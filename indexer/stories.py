@@ -256,10 +256,38 @@ def collapse(top, mask: np.ndarray, codes: np.ndarray, limit: int) -> Collapsed:
         if len(best) >= limit or len(ranked) < k:
             break
         k *= 4
-    return Collapsed(best[:limit], int(np.unique(codes[mask]).size))
+    return Collapsed(best[:limit], count_stories(mask, codes))
 
 
-def versions(doc: int, mask: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """The other matching documents of `doc`'s story, in document order."""
-    others = np.flatnonzero(mask & (codes == codes[doc]))
+def count_stories(mask: np.ndarray, codes: np.ndarray) -> int:
+    """How many stories the documents of `mask` belong to (a count per code, not a sort)."""
+    return int(np.count_nonzero(np.bincount(codes[mask])))
+
+
+# Per generation's arrays: each story's documents, as (docnums by story, where each starts).
+_MEMBERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def story_members(arrays, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers grouped by story code, in document order within a story; the start
+    of each code's group, one more than the codes): a story's copies without a scan of all."""
+    found = _MEMBERS.get(arrays)
+    if found is None:
+        order = np.argsort(codes, kind="stable")
+        size = int(codes.max()) + 1 if len(codes) else 0
+        starts = np.searchsorted(codes[order], np.arange(size + 1))
+        found = _MEMBERS[arrays] = (order, starts)
+    return found
+
+
+def versions(doc: int, mask: np.ndarray, codes: np.ndarray, members=None) -> np.ndarray:
+    """The other matching documents of `doc`'s story, in document order (`members`, from
+    story_members, makes it the story's own size rather than the index's)."""
+    if members is None:
+        others = np.flatnonzero(mask & (codes == codes[doc]))
+    else:
+        order, starts = members
+        code = codes[doc]
+        group = order[starts[code] : starts[code + 1]]
+        others = group[mask[group]]
     return others[others != doc]
