@@ -235,6 +235,11 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     return None
 
 
+# A walk frame: the children still to visit, the element, and what entering it changed
+# (block boundary, heading, article body, inside a link).
+_Frame = tuple[Iterator[PageElement], Tag | None, bool, bool, bool, bool]
+
+
 class _Walker:
     """Depth-first walk that cuts the text into blocks at block-level tags."""
 
@@ -279,25 +284,14 @@ class _Walker:
     def walk(self, root: Tag) -> None:
         """Depth-first with an explicit stack: pages nest deeper than Python can recurse."""
         # A frame: the children still to visit, and what entering its element changed.
-        stack: list[tuple[Iterator[PageElement], Tag | None, bool, bool, bool, bool]] = [
-            (iter(root.children), None, False, False, False, False)
-        ]
+        stack: list[_Frame] = [(iter(root.children), None, False, False, False, False)]
         while stack:
             children, tag, block, heading, main, in_link = stack[-1]
             child = next(children, None)
             if child is None:
                 stack.pop()
                 if tag is not None:
-                    if tag.name == "h1" and self.h1 is None and self.reasons[-1] is None:
-                        self.h1 = " ".join("".join(self.parts).split()) or None
-                    # The element's own text is flushed while its hints still apply.
-                    if block:
-                        self.flush()
-                    elif tag.name in ("td", "th"):
-                        self.parts.append(" ")
-                    self.heading -= heading
-                    self.main -= main
-                    self.reasons.pop()
+                    self._leave(tag, block, heading, main)
                 continue
             if isinstance(child, NavigableString):
                 if type(child) is NavigableString:  # not a comment, doctype or CDATA
@@ -306,27 +300,44 @@ class _Walker:
                     if in_link:
                         self.link_chars += len(text.strip())
                 continue
-            if not isinstance(child, Tag):
-                continue
-            if child.name in _META_TAGS:
-                self.meta_tags.append(child)
-            if child.name in _DROP_TAGS:
-                continue
-            is_block = child.name in _BLOCK_TAGS
-            if is_block:
-                self.flush()
-            words = _class_words(child) if is_block else ""
-            reason = _chrome_reason(child, words) if is_block else None
-            # A container holding most of the page's text is the page, not a sidebar.
-            if reason and self.reasons[-1] is None and self._most_of_page(child):
-                reason = None
-            self.reasons.append(reason or self.reasons[-1])
-            is_heading = child.name in _HEADINGS
-            is_main = is_block and _is_main(child, words)
-            self.heading += is_heading
-            self.main += is_main
-            link = in_link or child.name == "a"
-            stack.append((iter(child.children), child, is_block, is_heading, is_main, link))
+            if isinstance(child, Tag):
+                frame = self._enter(child, in_link)
+                if frame is not None:
+                    stack.append(frame)
+
+    def _enter(self, child: Tag, in_link: bool) -> _Frame | None:
+        """Start an element: its block boundary and hints; None for elements never read."""
+        if child.name in _META_TAGS:
+            self.meta_tags.append(child)
+        if child.name in _DROP_TAGS:
+            return None
+        is_block = child.name in _BLOCK_TAGS
+        if is_block:
+            self.flush()
+        words = _class_words(child) if is_block else ""
+        reason = _chrome_reason(child, words) if is_block else None
+        # A container holding most of the page's text is the page, not a sidebar.
+        if reason and self.reasons[-1] is None and self._most_of_page(child):
+            reason = None
+        self.reasons.append(reason or self.reasons[-1])
+        is_heading = child.name in _HEADINGS
+        is_main = is_block and _is_main(child, words)
+        self.heading += is_heading
+        self.main += is_main
+        link = in_link or child.name == "a"
+        return (iter(child.children), child, is_block, is_heading, is_main, link)
+
+    def _leave(self, tag: Tag, block: bool, heading: bool, main: bool) -> None:
+        """End an element: its own text is flushed while its hints still apply."""
+        if tag.name == "h1" and self.h1 is None and self.reasons[-1] is None:
+            self.h1 = " ".join("".join(self.parts).split()) or None
+        if block:
+            self.flush()
+        elif tag.name in ("td", "th"):
+            self.parts.append(" ")
+        self.heading -= heading
+        self.main -= main
+        self.reasons.pop()
 
 
 def _visible_chars(text: str, start: int, end: int) -> int:
