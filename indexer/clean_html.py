@@ -148,10 +148,23 @@ _DATE_META = (
 
 
 _META_TAGS = frozenset({"meta", "script", "time", "title"})
+# A thread page (forum, Q&A): its posts are the content, even inside "comments" containers.
+# schema.org's types for a thread and its posts (FAQ Question/Answer blocks sit on articles
+# too, so they are no evidence), and the generator tags of the common forum engines.
+_THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "SocialMediaPosting"})
+_THREAD_ITEMTYPE = re.compile(r"schema\.org/(?:DiscussionForumPosting|QAPage|SocialMediaPosting)\b")
+_FORUM_ENGINES = re.compile(
+    r"\b(?:discourse|xenforo|vbulletin|phpbb|invision|mybb|smf|simple machines|nodebb|flarum|"
+    r"vanilla|burning board|woltlab)\b",
+    re.I,
+)
+# On a thread page these container classes hold the posts and their authors.
+_THREAD_CONTENT = frozenset({"comments", "caption or byline"})
 
 
-def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, str | None]:
-    """Title and publication date from og/article meta, JSON-LD, <h1>, <time> and <title>."""
+def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, str | None, bool]:
+    """Title and publication date from og/article meta, JSON-LD, <h1>, <time> and <title>;
+    and whether the metadata says the page is a discussion thread."""
     meta: dict[str, str] = {}
     scripts: list[Tag] = []
     times: list[str] = []
@@ -190,7 +203,19 @@ def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, str | None]:
     ]
     candidates += times
     date = next((d for d in map(parse_date, candidates) if d), None)
-    return title or None, date
+    return title or None, date, _thread_metadata(meta, ld)
+
+
+def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
+    """A forum engine's generator tag, or a schema.org discussion / Q&A type in JSON-LD."""
+    if _FORUM_ENGINES.search(meta.get("generator", "")):
+        return True
+    for item in ld:
+        kind = item.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(k in _THREAD_TYPES for k in kinds if isinstance(k, str)):
+            return True
+    return False
 
 
 def _class_words(tag: Tag) -> str:
@@ -255,6 +280,7 @@ class _Walker:
         self.heading = 0
         self.main = 0
         self.h1: str | None = None  # the first headline outside page chrome
+        self.thread = False  # schema.org microdata names a discussion thread
 
     def _most_of_page(self, tag: Tag) -> bool:
         # Each test reads the element's whole subtree: a budget keeps a page of thousands of
@@ -314,6 +340,9 @@ class _Walker:
         is_block = child.name in _BLOCK_TAGS
         if is_block:
             self.flush()
+            itemtype = child.attrs.get("itemtype") if child.attrs else None
+            if isinstance(itemtype, str) and _THREAD_ITEMTYPE.search(itemtype):
+                self.thread = True
         words = _class_words(child) if is_block else ""
         reason = _chrome_reason(child, words) if is_block else None
         # A container holding most of the page's text is the page, not a sidebar.
@@ -426,5 +455,14 @@ def parse_html(text: str) -> Page:
     if root is not soup and soup.head:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
     h1 = walker.h1 or next((h for h in h1s if h), None)
-    title, date = _metadata(tags + walker.meta_tags, h1)
+    title, date, thread = _metadata(tags + walker.meta_tags, h1)
+    if thread or walker.thread:
+        _posts_as_content(walker.blocks)
     return Page(walker.blocks, title, date, stripped)
+
+
+def _posts_as_content(blocks: list[Block]) -> None:
+    """On a thread page the comment containers are the posts: not chrome."""
+    for block in blocks:
+        if block.boiler in _THREAD_CONTENT:
+            block.boiler = None
