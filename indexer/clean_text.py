@@ -33,6 +33,10 @@ MAIN_LINKS = 0.7
 # SECOND_RUN_MIN characters' worth): a thread's further posts are runs of their own.
 SECOND_RUN = 0.3
 SECOND_RUN_MIN = 400
+# A thread: at least this many paragraphs open under a post attribution (user panel, date).
+# There every run under an attribution is a post, kept when it scores THREAD_RUN_MIN.
+THREAD_POSTS = 5
+THREAD_RUN_MIN = 100
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
 WALLS = frozenset(
@@ -111,6 +115,8 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
+# What ends a thread: the comment form or related stories under an article.
+_THREAD_END = frozenset({"comment form", "related-stories list"})
 # Lines that open a post of a thread: who wrote it and when.
 _ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
@@ -455,6 +461,27 @@ def _start_under_headline(lines: list[_Line], start: int, end: int, title_key: s
     return start
 
 
+def _thread_ends_between(lines: list[_Line], best: tuple[int, int], run: range) -> bool:
+    """A comment form or a related-stories list between the best run and another run."""
+    # An article's comment section looks like a thread; it sits behind its comment form
+    # or after the related stories. A forum prints neither between its posts.
+    lo, hi = (best[1], run.start) if run.start >= best[1] else (run.stop, best[0])
+    return any(line.reason in _THREAD_END for line in lines[lo:hi])
+
+
+def _is_thread(lines: list[_Line]) -> bool:
+    """Several posts, each a paragraph opening under its own attribution: a forum thread."""
+    posts = 0
+    attributed = False  # an attribution since the last paragraph
+    for line in lines:
+        if line.reason in _ATTRIBUTION:
+            attributed = True
+        elif line.kind == "good":
+            posts += attributed
+            attributed = False
+    return posts >= THREAD_POSTS
+
+
 def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[range]]:
     """The best run of lines; when the headline is printed inside it, the article starts there.
 
@@ -466,11 +493,13 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[r
     if best <= 0:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
         return 0, len(lines), []
-    least = max(SECOND_RUN * best, SECOND_RUN_MIN)
+    thread = _is_thread(lines)
+    least = THREAD_RUN_MIN if thread else max(SECOND_RUN * best, SECOND_RUN_MIN)
     more = [
         run
         for run in _more_runs(scores, 0, start, least) + _more_runs(scores, end, len(lines), least)
         if _after_attribution(lines, run.start)
+        and not (thread and _thread_ends_between(lines, (start, end), run))
     ]
     if title_key:
         start = _start_under_headline(lines, start, end, title_key)
