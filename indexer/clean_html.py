@@ -24,6 +24,11 @@ _OPENERS = re.compile(
     re.I,
 )
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
+# A <figure> is a picture and its caption, unless it holds a table or a quotation
+# (WordPress sets every table in <figure class="wp-block-table">).
+_FIGURE_CONTENT = ("table", "blockquote")
+# Items of a list or rows of a table: short lines that are text inside an article.
+_ITEMS = frozenset({"li", "tr"})
 _ANY_TAG = re.compile(r"<[^>]*>")
 _H1 = re.compile(r"<h1\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>(.*?)</h1", re.I | re.S)
 _SIZE_CHECKS = 50
@@ -241,6 +246,8 @@ def _is_main(tag: Tag, words: str) -> bool:
 def _chrome_reason(tag: Tag, words: str) -> str | None:
     """Why this element is chrome (its tag, role, visibility or class name), or None."""
     if tag.name in _TAG_REASONS:
+        if tag.name == "figure" and tag.find(_FIGURE_CONTENT) is not None:
+            return None  # a table or quotation set in a <figure> (WordPress blocks) is text
         return _TAG_REASONS[tag.name]
     attrs = tag.attrs
     if not attrs:
@@ -278,6 +285,7 @@ class _Walker:
         self.meta_tags: list[Tag] = []  # collected on the way: no second pass for metadata
         self.reasons: list[str | None] = [None]
         self.heading = 0
+        self.item = 0  # inside a list item or table row
         self.main = 0
         self.h1: str | None = None  # the first headline outside page chrome
         self.thread = False  # schema.org microdata names a discussion thread
@@ -303,6 +311,7 @@ class _Walker:
                     self.reasons[-1],
                     self.heading > 0,
                     self.main > 0,
+                    self.item > 0,
                 )
             )
         self.parts, self.link_chars = [], 0
@@ -350,6 +359,7 @@ class _Walker:
             reason = None
         self.reasons.append(reason or self.reasons[-1])
         is_heading = child.name in _HEADINGS
+        self.item += child.name in _ITEMS
         is_main = is_block and _is_main(child, words)
         self.heading += is_heading
         self.main += is_main
@@ -365,6 +375,7 @@ class _Walker:
         elif tag.name in ("td", "th"):
             self.parts.append(" ")
         self.heading -= heading
+        self.item -= tag.name in _ITEMS
         self.main -= main
         self.reasons.pop()
 

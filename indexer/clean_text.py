@@ -169,6 +169,7 @@ class Block:
     boiler: str | None = None  # why the page structure marks it as chrome
     heading: bool = False
     main: bool = False  # inside the element the page marks as the article body
+    item: bool = False  # a list item or a table row
 
 
 @dataclass
@@ -799,6 +800,8 @@ def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
     line = lines[i]
     if line.block.main:
         return True  # the page says this is article text
+    if line.block.item:
+        return True  # a list item or table row of the article ("Field of view: 152°")
     # A table inside the story: its rows and the headings next to them.
     if any(_is_data_row(lines[j].words) for j in range(max(0, i - 1), min(end, i + 2))):
         return True
