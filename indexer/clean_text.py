@@ -26,6 +26,9 @@ HEAD_GAP = 12
 # This many consecutive rows of figures make a table worth keeping.
 TABLE_MIN_ROWS = 5
 MENU_SHARE = 0.3
+# A short line heads a paragraph that follows with at most this many lines between (a
+# product name over its spec lines, a heading over a picture credit).
+SUBHEAD_GAP = 2
 # Link share above which a block is navigation (the page's article body tolerates more).
 MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
@@ -809,12 +812,7 @@ def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
         return False
     if line.block.heading:
         return True
-    for j in range(i + 1, end):
-        if lines[j].kind == "good":
-            return True
-        if lines[j].kind != "chrome" or j > i + 2:
-            return False
-    return False
+    return any(lines[j].kind == "good" for j in range(i + 1, min(end, i + SUBHEAD_GAP + 2)))
 
 
 def reflow(text: str) -> list[str]:

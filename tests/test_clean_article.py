@@ -54,3 +54,12 @@ def test_short_list_items_outside_the_article_still_go() -> None:
         "x.html",
     )
     assert "Careers" not in doc.text and "Home" not in doc.text
+
+
+def test_a_product_heading_over_a_short_line_keeps_its_place_in_a_text_dump() -> None:
+    # Digital Foundry's mouse round-up (text dump): product names with up to two short
+    # lines between them and a paragraph were dropped as stray short lines.
+    path = require_shared("wcxb-dev", "text", "4823.txt")
+    lines = clean_bytes(path.read_bytes(), "4823.txt").text.split("\n")
+    assert "Mchose Ultra K7: budget price, premium performance" in lines
+    assert "Endgame Gear XM2we: reliable wireless domination" in lines
