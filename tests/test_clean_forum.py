@@ -86,3 +86,14 @@ def test_an_article_comment_section_is_not_a_thread() -> None:
     doc = clean_bytes(require_shared("wcxb-dev", "text", "0189.txt").read_bytes(), "0189.txt")
     assert "Oberoi Hotels must surely be in the Top 10" not in doc.text
     assert bag_score(doc.text, truth("0189")).f1 >= 0.95
+
+
+def test_user_panel_counts_are_forum_chrome() -> None:
+    from indexer.clean_text import label_reason
+
+    # User panels of phpBB, XenForo, Discourse-like and vBulletin threads (wcxb-dev dumps).
+    for panel in ("Posts: 2", "8,431 posts · Joined 2005", "7 Likes", "Reaction score: 12"):
+        assert label_reason(panel) == "forum chrome", panel
+    # A sentence or heading that merely starts with such a word is not a panel.
+    assert label_reason("Posts about the war") is None
+    assert label_reason("Messages from the front") is None
