@@ -24,6 +24,11 @@ _OPENERS = re.compile(
     re.I,
 )
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "header"})
+# A <figure> is a picture and its caption, unless it holds a table or a quotation
+# (WordPress sets every table in <figure class="wp-block-table">).
+_FIGURE_CONTENT = ("table", "blockquote")
+# Items of a list or rows of a table: short lines that are text inside an article.
+_ITEMS = frozenset({"li", "tr"})
 _ANY_TAG = re.compile(r"<[^>]*>")
 _H1 = re.compile(r"<h1\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>(.*?)</h1", re.I | re.S)
 _SIZE_CHECKS = 50
@@ -135,10 +140,23 @@ _TITLE_META = ("og:title", "twitter:title")
 
 
 _META_TAGS = frozenset({"meta", "script", "time", "title"})
+# A thread page (forum, Q&A): its posts are the content, even inside "comments" containers.
+# schema.org's types for a thread and its posts (FAQ Question/Answer blocks sit on articles
+# too, so they are no evidence), and the generator tags of the common forum engines.
+_THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "SocialMediaPosting"})
+_THREAD_ITEMTYPE = re.compile(r"schema\.org/(?:DiscussionForumPosting|QAPage|SocialMediaPosting)\b")
+_FORUM_ENGINES = re.compile(
+    r"\b(?:discourse|xenforo|vbulletin|phpbb|invision|mybb|smf|simple machines|nodebb|flarum|"
+    r"vanilla|burning board|woltlab)\b",
+    re.I,
+)
+# On a thread page these container classes hold the posts and their authors.
+_THREAD_CONTENT = frozenset({"comments", "caption or byline"})
 
 
-def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates]:
-    """Title and publication date from og/article meta, JSON-LD, <h1>, <time> and <title>."""
+def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates, bool]:
+    """Title and publication dates from og/article meta, JSON-LD, <h1>, <time> and <title>;
+    and whether the metadata says the page is a discussion thread."""
     meta: dict[str, str] = {}
     scripts: list[Tag] = []
     times: list[str] = []
@@ -168,7 +186,19 @@ def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates]:
         site=meta.get("og:site_name"),
     )
     title = choose_title(sources)
-    return title or None, metadata_dates(meta, ld, times)
+    return title or None, metadata_dates(meta, ld, times), _thread_metadata(meta, ld)
+
+
+def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
+    """A forum engine's generator tag, or a schema.org discussion / Q&A type in JSON-LD."""
+    if _FORUM_ENGINES.search(meta.get("generator", "")):
+        return True
+    for item in ld:
+        kind = item.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(k in _THREAD_TYPES for k in kinds if isinstance(k, str)):
+            return True
+    return False
 
 
 def _class_words(tag: Tag) -> str:
@@ -194,6 +224,8 @@ def _is_main(tag: Tag, words: str) -> bool:
 def _chrome_reason(tag: Tag, words: str) -> str | None:
     """Why this element is chrome (its tag, role, visibility or class name), or None."""
     if tag.name in _TAG_REASONS:
+        if tag.name == "figure" and tag.find(_FIGURE_CONTENT) is not None:
+            return None  # a table or quotation set in a <figure> (WordPress blocks) is text
         return _TAG_REASONS[tag.name]
     attrs = tag.attrs
     if not attrs:
@@ -213,6 +245,11 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     return None
 
 
+# A walk frame: the children still to visit, the element, and what entering it changed
+# (block boundary, heading, article body, inside a link).
+_Frame = tuple[Iterator[PageElement], Tag | None, bool, bool, bool, bool]
+
+
 class _Walker:
     """Depth-first walk that cuts the text into blocks at block-level tags."""
 
@@ -226,8 +263,10 @@ class _Walker:
         self.meta_tags: list[Tag] = []  # collected on the way: no second pass for metadata
         self.reasons: list[str | None] = [None]
         self.heading = 0
+        self.item = 0  # inside a list item or table row
         self.main = 0
         self.h1: str | None = None  # the first headline outside page chrome
+        self.thread = False  # schema.org microdata names a discussion thread
 
     def _most_of_page(self, tag: Tag) -> bool:
         # Each test reads the element's whole subtree: a budget keeps a page of thousands of
@@ -250,6 +289,7 @@ class _Walker:
                     self.reasons[-1],
                     self.heading > 0,
                     self.main > 0,
+                    self.item > 0,
                 )
             )
         self.parts, self.link_chars = [], 0
@@ -257,25 +297,14 @@ class _Walker:
     def walk(self, root: Tag) -> None:
         """Depth-first with an explicit stack: pages nest deeper than Python can recurse."""
         # A frame: the children still to visit, and what entering its element changed.
-        stack: list[tuple[Iterator[PageElement], Tag | None, bool, bool, bool, bool]] = [
-            (iter(root.children), None, False, False, False, False)
-        ]
+        stack: list[_Frame] = [(iter(root.children), None, False, False, False, False)]
         while stack:
             children, tag, block, heading, main, in_link = stack[-1]
             child = next(children, None)
             if child is None:
                 stack.pop()
                 if tag is not None:
-                    if tag.name == "h1" and self.h1 is None and self.reasons[-1] is None:
-                        self.h1 = " ".join("".join(self.parts).split()) or None
-                    # The element's own text is flushed while its hints still apply.
-                    if block:
-                        self.flush()
-                    elif tag.name in ("td", "th"):
-                        self.parts.append(" ")
-                    self.heading -= heading
-                    self.main -= main
-                    self.reasons.pop()
+                    self._leave(tag, block, heading, main)
                 continue
             if isinstance(child, NavigableString):
                 if type(child) is NavigableString:  # not a comment, doctype or CDATA
@@ -284,27 +313,49 @@ class _Walker:
                     if in_link:
                         self.link_chars += len(text.strip())
                 continue
-            if not isinstance(child, Tag):
-                continue
-            if child.name in _META_TAGS:
-                self.meta_tags.append(child)
-            if child.name in _DROP_TAGS:
-                continue
-            is_block = child.name in _BLOCK_TAGS
-            if is_block:
-                self.flush()
-            words = _class_words(child) if is_block else ""
-            reason = _chrome_reason(child, words) if is_block else None
-            # A container holding most of the page's text is the page, not a sidebar.
-            if reason and self.reasons[-1] is None and self._most_of_page(child):
-                reason = None
-            self.reasons.append(reason or self.reasons[-1])
-            is_heading = child.name in _HEADINGS
-            is_main = is_block and _is_main(child, words)
-            self.heading += is_heading
-            self.main += is_main
-            link = in_link or child.name == "a"
-            stack.append((iter(child.children), child, is_block, is_heading, is_main, link))
+            if isinstance(child, Tag):
+                frame = self._enter(child, in_link)
+                if frame is not None:
+                    stack.append(frame)
+
+    def _enter(self, child: Tag, in_link: bool) -> _Frame | None:
+        """Start an element: its block boundary and hints; None for elements never read."""
+        if child.name in _META_TAGS:
+            self.meta_tags.append(child)
+        if child.name in _DROP_TAGS:
+            return None
+        is_block = child.name in _BLOCK_TAGS
+        if is_block:
+            self.flush()
+            itemtype = child.attrs.get("itemtype") if child.attrs else None
+            if isinstance(itemtype, str) and _THREAD_ITEMTYPE.search(itemtype):
+                self.thread = True
+        words = _class_words(child) if is_block else ""
+        reason = _chrome_reason(child, words) if is_block else None
+        # A container holding most of the page's text is the page, not a sidebar.
+        if reason and self.reasons[-1] is None and self._most_of_page(child):
+            reason = None
+        self.reasons.append(reason or self.reasons[-1])
+        is_heading = child.name in _HEADINGS
+        self.item += child.name in _ITEMS
+        is_main = is_block and _is_main(child, words)
+        self.heading += is_heading
+        self.main += is_main
+        link = in_link or child.name == "a"
+        return (iter(child.children), child, is_block, is_heading, is_main, link)
+
+    def _leave(self, tag: Tag, block: bool, heading: bool, main: bool) -> None:
+        """End an element: its own text is flushed while its hints still apply."""
+        if tag.name == "h1" and self.h1 is None and self.reasons[-1] is None:
+            self.h1 = " ".join("".join(self.parts).split()) or None
+        if block:
+            self.flush()
+        elif tag.name in ("td", "th"):
+            self.parts.append(" ")
+        self.heading -= heading
+        self.item -= tag.name in _ITEMS
+        self.main -= main
+        self.reasons.pop()
 
 
 def _visible_chars(text: str, start: int, end: int) -> int:
@@ -393,5 +444,14 @@ def parse_html(text: str) -> Page:
     if root is not soup and soup.head:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
     h1 = walker.h1 or next((h for h in h1s if h), None)
-    title, dates = _metadata(tags + walker.meta_tags, h1)
+    title, dates, thread = _metadata(tags + walker.meta_tags, h1)
+    if thread or walker.thread:
+        _posts_as_content(walker.blocks)
     return Page(walker.blocks, title, dates, stripped)
+
+
+def _posts_as_content(blocks: list[Block]) -> None:
+    """On a thread page the comment containers are the posts: not chrome."""
+    for block in blocks:
+        if block.boiler in _THREAD_CONTENT:
+            block.boiler = None

@@ -26,6 +26,9 @@ HEAD_GAP = 12
 # This many consecutive rows of figures make a table worth keeping.
 TABLE_MIN_ROWS = 5
 MENU_SHARE = 0.3
+# A short line heads a paragraph that follows with at most this many lines between (a
+# product name over its spec lines, a heading over a picture credit).
+SUBHEAD_GAP = 2
 # Link share above which a block is navigation (the page's article body tolerates more).
 MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
@@ -33,6 +36,10 @@ MAIN_LINKS = 0.7
 # SECOND_RUN_MIN characters' worth): a thread's further posts are runs of their own.
 SECOND_RUN = 0.3
 SECOND_RUN_MIN = 400
+# A thread: at least this many paragraphs open under a post attribution (user panel, date).
+# There every run under an attribution is a post, kept when it scores THREAD_RUN_MIN.
+THREAD_POSTS = 5
+THREAD_RUN_MIN = 100
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
 WALLS = frozenset(
@@ -71,7 +78,10 @@ _LABELS = re.compile(
     r"|(?P<forum>what'?s new|joined|messages|reaction score|points|country|location|back|"
     r"top bottom|top|bottom|((elite|senior|full|new|junior|well-known|registered|banned) )?member|"
     r"moderator|administrator|reply|quote|report|like|likes|reactions|thread starter|"
-    r"#\d+|you are using an out of date browser.*)"
+    r"#\d+|you are using an out of date browser.*|"
+    r"(?:(?:posts|messages|likes|points|reputation|solutions|threads|reaction score|"
+    r"trophy points|karma)\s*:?\s*[\d,.]+k?|[\d,.]+k?\s+(?:posts|messages|likes|points|"
+    r"solutions|(?:gold |silver |bronze )?badges))(?:\s*[·•|,]\s*(?:joined\b.*|[\d,.]+k?\s+\w+))*)"
     r"|(?P<sub>(subscribe|sign in|sign up|log in|login|log out|register|newsletter|"
     r"create an account|already a subscriber)\b.*)"
     r"|(?P<empty>no data|no videos available|loading|no results|source|photo|image|video)"
@@ -111,6 +121,8 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
+# What ends a thread: the comment form or related stories under an article.
+_THREAD_END = frozenset({"comment form", "related-stories list"})
 # Lines that open a post of a thread: who wrote it and when.
 _ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
@@ -163,6 +175,7 @@ class Block:
     boiler: str | None = None  # why the page structure marks it as chrome
     heading: bool = False
     main: bool = False  # inside the element the page marks as the article body
+    item: bool = False  # a list item or a table row
 
 
 @dataclass
@@ -438,6 +451,44 @@ def _after_attribution(lines: list[_Line], start: int) -> bool:
     return any(line.reason in _ATTRIBUTION for line in lines[max(0, start - HEAD_GAP) : start])
 
 
+def _start_under_headline(lines: list[_Line], start: int, end: int, title_key: str) -> int:
+    """The article starts under the headline when it is printed in or just above the run."""
+    # Only the headline's first copy marks the start: a later one is a section heading.
+    first = next((i for i, line in enumerate(lines) if line.key == title_key), len(lines))
+    if start <= first < end:
+        return first + 1
+    if first < start:
+        # Just above the run, with only text and soft drops (dateline, caption) between:
+        # the article starts under the headline, standfirst included.
+        for h in range(start - 1, max(-1, start - 1 - HEAD_GAP), -1):
+            if lines[h].key == title_key:
+                return h + 1
+            if lines[h].kind == "chrome" and lines[h].reason not in _SOFT_REASONS:
+                break
+    return start
+
+
+def _thread_ends_between(lines: list[_Line], best: tuple[int, int], run: range) -> bool:
+    """A comment form or a related-stories list between the best run and another run."""
+    # An article's comment section looks like a thread; it sits behind its comment form
+    # or after the related stories. A forum prints neither between its posts.
+    lo, hi = (best[1], run.start) if run.start >= best[1] else (run.stop, best[0])
+    return any(line.reason in _THREAD_END for line in lines[lo:hi])
+
+
+def _is_thread(lines: list[_Line]) -> bool:
+    """Several posts, each a paragraph opening under its own attribution: a forum thread."""
+    posts = 0
+    attributed = False  # an attribution since the last paragraph
+    for line in lines:
+        if line.reason in _ATTRIBUTION:
+            attributed = True
+        elif line.kind == "good":
+            posts += attributed
+            attributed = False
+    return posts >= THREAD_POSTS
+
+
 def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[range]]:
     """The best run of lines; when the headline is printed inside it, the article starts there.
 
@@ -449,26 +500,16 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[r
     if best <= 0:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
         return 0, len(lines), []
-    least = max(SECOND_RUN * best, SECOND_RUN_MIN)
+    thread = _is_thread(lines)
+    least = THREAD_RUN_MIN if thread else max(SECOND_RUN * best, SECOND_RUN_MIN)
     more = [
         run
         for run in _more_runs(scores, 0, start, least) + _more_runs(scores, end, len(lines), least)
         if _after_attribution(lines, run.start)
+        and not (thread and _thread_ends_between(lines, (start, end), run))
     ]
     if title_key:
-        # Only the headline's first copy marks the start: a later one is a section heading.
-        first = next((i for i, line in enumerate(lines) if line.key == title_key), len(lines))
-        if start <= first < end:
-            start = first + 1
-        elif first < start:
-            # Just above the run, with only text and soft drops (dateline, caption) between:
-            # the article starts under the headline, standfirst included.
-            for h in range(start - 1, max(-1, start - 1 - HEAD_GAP), -1):
-                if lines[h].key == title_key:
-                    start = h + 1
-                    break
-                if lines[h].kind == "chrome" and lines[h].reason not in _SOFT_REASONS:
-                    break
+        start = _start_under_headline(lines, start, end, title_key)
     return start, end, more
 
 
@@ -552,14 +593,8 @@ def _trailing_foreign(text: str, doc_lang: str | None) -> int | None:
     return ends[-1] if code is not None and code != doc_lang else None
 
 
-def clean_blocks(
-    blocks: Sequence[Block],
-    *,
-    repeated: Container[str] = frozenset(),
-    title: str | None = None,
-    date: str | None = None,
-) -> Result:
-    """Keep the article's paragraphs in order; say why every other block was dropped."""
+def _make_lines(blocks: Sequence[Block]) -> list[_Line]:
+    """One line per block with text: whitespace collapsed, words and comparison key."""
     lines: list[_Line] = []
     for block in blocks:
         text = " ".join(block.text.split())
@@ -570,54 +605,89 @@ def clean_blocks(
                 # Chinese and Japanese write no spaces: count about two characters as a word.
                 words = [c for w in words for c in _cjk_words(w)]
             lines.append(_Line(text, words, block, key=key))
-    en = english()
-    doc_lang = _doc_language(lines, en)
-    # Unknown language: no function-word test, length alone decides what a paragraph is.
-    stop = en if doc_lang == "en" else foreign().get(doc_lang or "", frozenset())
-    _classify(lines, doc_lang, stop, repeated)
-    _spare_repeated_data(lines)
-    web = _looks_like_web_page(lines)
-    if web:
-        # Bylines with dates ("Published Nov 18, 2019 at 4:07 PM") are page chrome; in a plain
-        # story a short line opening with a date is a line of the story.
-        for line in lines:
-            if line.kind != "chrome" and len(line.words) <= 10 and _is_dateline(line.text):
-                line.kind, line.reason = "chrome", "dateline"
+    return lines
 
-    from_page = title is not None
-    if title is None:
-        title = _find_title(lines, doc_lang)
-    title_key = normalise_key(title) if title else None
-    if web:
-        start, end, more = _region(lines, title_key)
-    else:
-        # Nothing on the page looks like web chrome (a wire story, a clean dump): the region
-        # search would only risk dropping tables and short lines of the story.
-        start, end, more = 0, len(lines), []
 
-    removed: list[Removed] = []
-    if date is None:
-        # Datelines sit just above the first paragraph, or open it.
-        body = next(
-            (i for i in range(start, end) if lines[i].kind == "good" and lines[i].key != title_key),
-            start,
-        )
-        found = _find_dateline(lines, body, doc_lang)
-        if found:
-            date, _, d_end, at = found
-            line = lines[at]
-            if at == body and len(line.words) > 14:
-                # "SEOUL, June 14, 2024 - South Korea ...": drop the dateline, keep the sentence.
-                d_end = _DATELINE_TAIL.match(line.text, d_end).end()
-                removed.append(Removed(line.text[:d_end].strip(), "dateline"))
-                line.text = line.text[d_end:].strip()
-            elif len(line.words) <= 14:
-                line.kind, line.reason = "chrome", "dateline"
+def _stopwords(doc_lang: str | None) -> frozenset[str]:
+    """The document language's function words (none known: length alone decides)."""
+    return english() if doc_lang == "en" else foreign().get(doc_lang or "", frozenset())
 
-    _strip_timestamp(lines, start, end, title_key, removed)
+
+def _mark_datelines(lines: list[_Line]) -> None:
+    """Bylines with dates ("Published Nov 18, 2019 at 4:07 PM") are a page dump's chrome."""
+    # In a plain story a short line opening with a date is a line of the story: web pages only.
+    for line in lines:
+        if line.kind != "chrome" and len(line.words) <= 10 and _is_dateline(line.text):
+            line.kind, line.reason = "chrome", "dateline"
+
+
+def _take_dateline(
+    lines: list[_Line],
+    region: tuple[int, int],
+    title_key: str | None,
+    doc_lang: str | None,
+    removed: list[Removed],
+) -> str | None:
+    """The date printed just above the first paragraph, or opening it; its line is dropped."""
+    start, end = region
+    body = next(
+        (i for i in range(start, end) if lines[i].kind == "good" and lines[i].key != title_key),
+        start,
+    )
+    found = _find_dateline(lines, body, doc_lang)
+    if not found:
+        return None
+    date, _, d_end, at = found
+    line = lines[at]
+    if at == body and len(line.words) > 14:
+        # "SEOUL, June 14, 2024 - South Korea ...": drop the dateline, keep the sentence.
+        d_end = _DATELINE_TAIL.match(line.text, d_end).end()
+        removed.append(Removed(line.text[:d_end].strip(), "dateline"))
+        line.text = line.text[d_end:].strip()
+    elif len(line.words) <= 14:
+        line.kind, line.reason = "chrome", "dateline"
+    return date
+
+
+@dataclass
+class _Region:
+    """Where the article is: its main run, further runs, and whether it is the whole text."""
+
+    start: int
+    end: int
+    extra: set[int]
+    whole: bool
+
+
+def _outside_reason(line: _Line, i: int, region: _Region, related: bool) -> str:
+    """Why a text line outside the article's runs goes, by where it sits."""
+    if related and len(line.words) > 3:
+        return "related-stories list"
+    if i < region.start:
+        return "navigation" if len(line.words) <= 8 else "before article"
+    return "footer" if len(line.words) <= 8 else "after article"
+
+
+def _drop_reason(lines: list[_Line], i: int, region: _Region, related: bool) -> str | None:
+    """Why a line that is not chrome is dropped (outside the article, a stray short line)."""
+    line = lines[i]
+    inside = region.start <= i < region.end or line.block.main or i in region.extra
+    if not inside:
+        return _outside_reason(line, i, region, related)
+    if line.kind == "short" and not region.whole and not _keep_short(lines, i, region.end):
+        return "short line in article"
+    return None
+
+
+def _keep_lines(
+    lines: list[_Line],
+    region: _Region,
+    title_key: str | None,
+    doc_lang: str | None,
+    removed: list[Removed],
+) -> list[str]:
+    """The article's text lines in order; every dropped line goes to `removed` with its reason."""
     kept: list[str] = []
-    extra = {i for run in more for i in run}
-    whole = (start, end) == (0, len(lines))
     related = False
     for i, line in enumerate(lines):
         if title_key and line.key == title_key:
@@ -627,17 +697,9 @@ def clean_blocks(
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
             continue
-        if not start <= i < end and not line.block.main and i not in extra:
-            if related and len(line.words) > 3:
-                reason = "related-stories list"
-            elif i < start:
-                reason = "navigation" if len(line.words) <= 8 else "before article"
-            else:
-                reason = "footer" if len(line.words) <= 8 else "after article"
+        reason = _drop_reason(lines, i, region, related)
+        if reason:
             removed.append(Removed(line.text, reason))
-            continue
-        if line.kind == "short" and not whole and not _keep_short(lines, i, end):
-            removed.append(Removed(line.text, "short line in article"))
             continue
         text = line.text
         cut = _trailing_foreign(text, doc_lang) if line.kind == "good" else None
@@ -645,13 +707,49 @@ def clean_blocks(
             removed.append(Removed(text[cut:], "other language"))
             text = text[:cut].rstrip()
         kept.append(text)
+    return kept
+
+
+def _headline_as_text(kept: list[str], removed: list[Removed]) -> None:
+    """A page whose only text is its headline (a link post): the headline is the text."""
+    head = next((r for r in removed if r.reason == "headline"), None)
+    if head:
+        removed.remove(head)
+        kept.append(head.text)
+
+
+def clean_blocks(
+    blocks: Sequence[Block],
+    *,
+    repeated: Container[str] = frozenset(),
+    title: str | None = None,
+    date: str | None = None,
+) -> Result:
+    """Keep the article's paragraphs in order; say why every other block was dropped."""
+    lines = _make_lines(blocks)
+    doc_lang = _doc_language(lines, english())
+    stop = _stopwords(doc_lang)
+    _classify(lines, doc_lang, stop, repeated)
+    _spare_repeated_data(lines)
+    web = _looks_like_web_page(lines)
+    if web:
+        _mark_datelines(lines)
+    from_page = title is not None
+    if title is None:
+        title = _find_title(lines, doc_lang)
+    title_key = normalise_key(title) if title else None
+    # Nothing on the page looks like web chrome (a wire story, a clean dump): the region
+    # search would only risk dropping tables and short lines of the story.
+    start, end, more = _region(lines, title_key) if web else (0, len(lines), [])
+    removed: list[Removed] = []
+    if date is None:
+        date = _take_dateline(lines, (start, end), title_key, doc_lang, removed)
+    _strip_timestamp(lines, start, end, title_key, removed)
+    region = _Region(start, end, {i for run in more for i in run}, (start, end) == (0, len(lines)))
+    kept = _keep_lines(lines, region, title_key, doc_lang, removed)
     if not kept and from_page:
-        # A page whose only text is its headline (a link post): the headline is the text.
         # Only a headline the page's metadata confirms: a dump's first line is no evidence.
-        head = next((r for r in removed if r.reason == "headline"), None)
-        if head:
-            removed.remove(head)
-            kept.append(head.text)
+        _headline_as_text(kept, removed)
     return Result(title, date, kept, removed)
 
 
@@ -708,6 +806,8 @@ def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
     line = lines[i]
     if line.block.main:
         return True  # the page says this is article text
+    if line.block.item:
+        return True  # a list item or table row of the article ("Field of view: 152°")
     # A table inside the story: its rows and the headings next to them.
     if any(_is_data_row(lines[j].words) for j in range(max(0, i - 1), min(end, i + 2))):
         return True
@@ -715,12 +815,7 @@ def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
         return False
     if line.block.heading:
         return True
-    for j in range(i + 1, end):
-        if lines[j].kind == "good":
-            return True
-        if lines[j].kind != "chrome" or j > i + 2:
-            return False
-    return False
+    return any(lines[j].kind == "good" for j in range(i + 1, min(end, i + SUBHEAD_GAP + 2)))
 
 
 def reflow(text: str) -> list[str]:

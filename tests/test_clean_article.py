@@ -1,0 +1,65 @@
+"""Article bodies on unseen pages (issue 12): lists, tables and figures that are text."""
+
+from __future__ import annotations
+
+import gzip
+
+from shared_data import require_shared
+
+from indexer.clean import clean_bytes
+from indexer.clean_html import parse_html
+
+
+def wcxb_html(page_id: str) -> str:
+    path = require_shared("wcxb-dev", "html", f"{page_id}.html.gz")
+    return clean_bytes(gzip.decompress(path.read_bytes()), f"{page_id}.html").text
+
+
+def test_a_table_in_a_figure_is_text_and_a_picture_caption_is_not() -> None:
+    page = parse_html(
+        "<html><body><article><p>Intro paragraph of the review.</p>"
+        '<figure class="wp-block-table"><table><tr><td>Deel</td><td>$29/month</td></tr>'
+        "</table></figure>"
+        '<figure><img src="x.png"><figcaption>Photo: a desk</figcaption></figure>'
+        "</article></body></html>"
+    )
+    reasons = {b.text: b.boiler for b in page.blocks}
+    assert reasons["Deel $29/month"] is None
+    assert reasons["Photo: a desk"] == "caption"
+
+
+def test_short_list_items_and_table_rows_inside_the_article_are_kept() -> None:
+    # security.org's camera guide lists each camera's specs as short <li> lines; a payroll
+    # software comparison (WordPress table in a <figure>) has one short row per product.
+    assert "Field of View Up to 152 degrees" in wcxb_html("4601")
+    assert "Zoho People $1.50/user/month" in wcxb_html("4306")
+
+
+def test_short_list_items_outside_the_article_still_go() -> None:
+    page = parse_html(
+        "<html><body><ul><li>Home</li><li>Deals</li></ul>"
+        "<article>"
+        + "<p>"
+        + "A sentence of the article that is long enough. " * 4
+        + "</p>" * 3
+        + "</article><ul><li>Careers</li><li>Press room</li></ul></body></html>"
+    )
+    assert [b.item for b in page.blocks if b.text in ("Home", "Careers")] == [True, True]
+    doc = clean_bytes(
+        (
+            "<html><body><ul><li>Home</li><li>Deals</li></ul><article>"
+            + "<p>A sentence of the article that is long enough to count as text here.</p>" * 4
+            + "</article><ul><li>Careers</li><li>Press room</li></ul></body></html>"
+        ).encode(),
+        "x.html",
+    )
+    assert "Careers" not in doc.text and "Home" not in doc.text
+
+
+def test_a_product_heading_over_a_short_line_keeps_its_place_in_a_text_dump() -> None:
+    # Digital Foundry's mouse round-up (text dump): product names with up to two short
+    # lines between them and a paragraph were dropped as stray short lines.
+    path = require_shared("wcxb-dev", "text", "4823.txt")
+    lines = clean_bytes(path.read_bytes(), "4823.txt").text.split("\n")
+    assert "Mchose Ultra K7: budget price, premium performance" in lines
+    assert "Endgame Gear XM2we: reliable wireless domination" in lines
