@@ -18,7 +18,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import arrays as arrays_mod
-from . import bm25f, ranking, windows
+from . import bm25f, ranking
 
 
 @dataclass
@@ -235,8 +235,7 @@ class Evaluator:
     # --- phrases and proximity -------------------------------------------------------------
 
     def _phrase(self, q: wq.Phrase, lazy: bool) -> Matches:
-        """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2);
-        an Unordered window (windows.py) in any order."""
+        """Words in order, each within `slop` positions of the previous one (Whoosh's SpanNear2)."""
         if q.fieldname not in self.reader.schema:
             return self._nothing([]) if lazy else self._empty()
         lists = [self.arrays.term(self.reader, q.fieldname, w) for w in q.words]
@@ -252,12 +251,11 @@ class Evaluator:
         scores *= q.boost
         decode = self.reader.schema[q.fieldname].format.decode_positions
         slop = q.slop
-        near = windows.near_any_order if isinstance(q, windows.Unordered) else _near_in_order
 
         def check(doc: int) -> bool:
             k = int(np.searchsorted(docs, doc))
             per_word = [decode(p.value(int(w[k]))) for p, w in zip(lists, where, strict=True)]
-            return near(per_word, slop)
+            return _near_in_order(per_word, slop)
 
         if lazy:
             return self._nothing([Bonus(docs, scores, check)] if len(docs) else [])

@@ -62,8 +62,6 @@ def expansion_terms(reader, top: list, query_mass: float) -> list[tuple[str, str
     and text.
     """
     params = ranking.PARAMS
-    if params.expansion == "bo1":
-        return _fields(bo1_terms(reader, top[: params.feedback_docs]))
     model = relevance_model(reader, top[: params.feedback_docs])
     best = sorted(model.items(), key=lambda kv: (-kv[1], kv[0]))[: params.feedback_terms]
     mass = sum(p for _, p in best)
@@ -82,26 +80,6 @@ def _fields(weighted: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
         for term, boost in weighted
         for name, weight in (("body", 1.0), ("title", title))
     ]
-
-
-def bo1_terms(reader, top: list[tuple[float, int]]) -> list[tuple[str, float]]:
-    """Terrier's Bo1 (Amati 2003, Bose-Einstein divergence from randomness): the
-    `feedback_terms` words of the top articles whose frequency there, tf_x, is least
-    expected from their collection frequency F: w = tf_x·log2((1 + Pn)/Pn) + log2(1 + Pn),
-    Pn = F/N. Each weighs w/max w (an original word weighs 1), as Terrier's QE adds them."""
-    tf: Counter[str] = Counter()
-    for _, docnum in top:
-        stored = reader.stored_fields(docnum)
-        tf.update(stem_terms(" ".join(filter(None, [stored.get("title"), stored.get("text")]))))
-    n = max(reader.doc_count(), 1)
-    weights = {}
-    for term, tf_x in tf.items():
-        pn = (reader.frequency("body", term) + reader.frequency("title", term)) / n
-        if pn > 0:
-            weights[term] = tf_x * math.log2((1 + pn) / pn) + math.log2(1 + pn)
-    best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[: ranking.PARAMS.feedback_terms]
-    top_weight = best[0][1] if best else 1.0
-    return [(term, w / top_weight) for term, w in best]
 
 
 def expansion(reader, top: list[tuple[float, int]], query_mass: float) -> list[wq.Query]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from . import ranking, windows
+from . import ranking
 from .analysis import STOPWORDS, source_words, stem, words
 
 # Field weights (BM25F-style, ranking.PARAMS): a title match counts more than a body match,
@@ -327,7 +327,7 @@ class Compiler:
         pairs = dict.fromkeys(
             (a, b) for a, b in zip(stems, stems[1:], strict=False) if a and b and a != b
         )
-        ordered = [
+        return [
             wq.Phrase(
                 name,
                 list(pair),
@@ -337,7 +337,6 @@ class Compiler:
             for pair in pairs
             for name in ("body", "title")
         ]
-        return ordered + windows.unordered_pairs(list(pairs), _weight)
 
     def word(self, w: str, fieldname: str | None, boost: float = 1.0) -> wq.Query:
         """Stemmed and exact forms in title (weighted) and body; stopwords only exactly."""

@@ -35,13 +35,8 @@ class RankingParams:
     fields: str = "bm25f"
     proximity_weight: float = 0.5  # pairs of consecutive words near each other, in order
     proximity_slop: int = 3
-    # The sequential dependence model's unordered window (#uw8): the same pairs anywhere
-    # within this many words, in either order, add this share of their words' scores.
-    unordered_weight: float = 0.0
-    unordered_window: int = 8
     keyword_terms: int = 3  # up to this many content words a query requires them all
     feedback_terms_from: int = 4  # RM3 for any-of queries with at least this many words
-    expansion: str = "rm3"  # or "bo1" (Terrier's Bo1, feedback.bo1_terms; Whoosh only)
     feedback_docs: int = 10  # RM3: top articles taken as relevant
     feedback_terms: int = 10  # RM3: expansion words added
     original_weight: float = 0.5  # RM3: share of the query's weight kept by the user's words

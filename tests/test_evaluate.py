@@ -22,7 +22,6 @@ from indexer.evaluate import Evaluator
 from indexer.live import LiveIndex
 from indexer.query import And, Compiler, Not, parse
 from indexer.ranking import WEIGHTING
-from indexer.windows import Unordered, near_any_order
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = [
@@ -203,11 +202,9 @@ def test_live_searchers_use_the_ranking_weighting(searcher):
     assert searcher.weighting is WEIGHTING
 
 
-# Queries the default ranking may not compile today, checked against Whoosh all the same:
-# the SDM unordered window (ranking.unordered_weight) and BM25F with the exact fields inside.
+# BM25F queries the default ranking may not compile today (the exact fields inside),
+# checked against Whoosh all the same.
 OPTIONAL_QUERIES = [
-    Unordered("body", ["layer", "boundari"], slop=7, boost=0.25),
-    Unordered("title", ["flow", "wing"], slop=3),
     Fielded([wq.Term("body", "flow"), wq.Term("title", "flow", boost=1.5)], boost=2.0),
     Fielded(
         [wq.Term("body", "wing"), wq.Term("body_exact", "wing", boost=0.5)],
@@ -217,7 +214,7 @@ OPTIONAL_QUERIES = [
 
 
 @pytest.mark.parametrize("query", OPTIONAL_QUERIES, ids=repr)
-def test_windows_and_bm25f_match_whoosh(searcher, query):
+def test_bm25f_matches_whoosh(searcher, query):
     want = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
     assert want, "the query should match something here"
     evaluator = Evaluator(searcher)
@@ -248,17 +245,3 @@ def test_bm25f_saturates_the_summed_fields_once(searcher):
         t += weight * tf / ((1 - b) + b * reader.doc_field_length(doc, name) / avg)
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
     assert math.isclose(both[doc], idf * t * (k1 + 1) / (t + k1), rel_tol=1e-9)
-
-
-@pytest.mark.parametrize(
-    ("positions", "slop", "near"),
-    [
-        ([[5], [2]], 3, True),  # before, 3 apart
-        ([[5], [8]], 3, True),  # after
-        ([[5], [1]], 3, False),  # 4 apart
-        ([[5], [5]], 3, False),  # the same position is no pair
-        ([[1, 20], [26, 40]], 7, True),
-    ],
-)
-def test_unordered_window_either_order(positions, slop, near):
-    assert near_any_order(positions, slop) is near
