@@ -204,5 +204,6 @@ def main() -> None:
         for a, b in sorted(want - got)[:40]:
             print(f"  missed: {a} ~ {b}")
 
+
 if __name__ == "__main__":
     main()

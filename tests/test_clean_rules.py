@@ -73,9 +73,7 @@ def test_repeated_here() -> None:
 
 def test_notice() -> None:
     assert rule_notice(line("Sponsored: Buy cheap flights"), ctx()) == "ad label"
-    assert rule_notice(line("Your email address will not be published."), ctx()) == (
-        "comment form"
-    )
+    assert rule_notice(line("Your email address will not be published."), ctx()) == ("comment form")
 
 
 def test_page_structure_and_links() -> None:

@@ -67,7 +67,15 @@ SCHEMAS = {
     "Hit": {
         "type": "object",
         "required": [
-            "id", "title", "date", "source", "site", "story", "versions", "score", "snippet"
+            "id",
+            "title",
+            "date",
+            "source",
+            "site",
+            "story",
+            "versions",
+            "score",
+            "snippet",
         ],
         "properties": {
             "id": {"type": "string"},
