@@ -295,16 +295,24 @@ def save(folder: Path, table: StoryTable, name: str = STORIES_FILE) -> None:
         )
 
 
-def load(folder: Path, name: str = STORIES_FILE) -> StoryTable | None:
-    """The table a generation holds, or None (an index written before stories, or damaged)."""
+def load(folder: Path, name: str = STORIES_FILE, signatures: bool = True) -> StoryTable | None:
+    """The table a generation holds, or None (an index written before stories, or damaged).
+
+    Without `signatures` the table's signatures are an empty array: search needs only the
+    story ids, and each server worker reading the signatures too (48 MiB at 190,000
+    documents) only to drop them cost memory and time."""
     try:
         with np.load(Path(folder) / name, allow_pickle=False) as data:
             sources = json.loads(str(data["sources"]))
             story = json.loads(str(data["story"]))
-            sigs = data["signatures"]
+            sigs = data["signatures"] if signatures else None
     except (OSError, ValueError, KeyError):
         return None
-    if len(sources) != len(story) or sigs.shape != (len(sources), NUM_PERM):
+    if len(sources) != len(story):
+        return None
+    if sigs is None:
+        return StoryTable(sources, np.zeros((0, NUM_PERM), dtype=np.uint32), story)
+    if sigs.shape != (len(sources), NUM_PERM):
         return None
     return StoryTable(sources, sigs, story)
 
@@ -326,7 +334,7 @@ def story_codes(searcher, arrays) -> tuple[np.ndarray, list[str]]:
     codes, names = arrays.column(reader, "source")
     storage = getattr(getattr(searcher, "_ix", None), "storage", None)
     folder = getattr(storage, "folder", None)
-    table = load(Path(folder)) if folder else None
+    table = load(Path(folder), signatures=False) if folder else None
     of = table.story_of() if table else {}
     story_ids = [of.get(name) or doc_id(name) for name in names]
     unique, per_name = np.unique(np.array(story_ids, dtype=object), return_inverse=True)

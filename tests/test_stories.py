@@ -229,3 +229,10 @@ def test_compact_signatures_group_as_a_dict_of_arrays_does(corpus):
     old = stories.build_table({s: sigs[s] for s in names[1:]})
     again = stories.updated(old, {VOA}, compact)
     assert again.story == stories.updated(old, {VOA}, sigs).story
+
+
+def test_search_time_load_skips_the_signatures(seed_index):
+    folder = seed_index / gens.read_pointer(seed_index)
+    full, light = stories.load(folder), stories.load(folder, signatures=False)
+    assert light.sources == full.sources and light.story == full.story
+    assert full.signatures.shape == (5, stories.NUM_PERM) and light.signatures.size == 0
