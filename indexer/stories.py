@@ -20,10 +20,10 @@ import weakref
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .document import doc_id
 
@@ -36,10 +36,18 @@ THRESHOLD = 0.5
 STORIES_FILE = "stories.npz"
 _SEED = 1
 _WORD = re.compile(r"\w+")
-# Permutations shared by every signature; datasketch derives them from the seed alone.
 # affine32: uint32 hash values, half the space of the 64-bit schemes.
 _SCHEME = "affine32"
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, scheme=_SCHEME)
+
+
+@cache
+def _template():
+    """The MinHash whose permutations every signature shares (datasketch derives them from the
+    seed alone). datasketch is imported here, not at the top: with scipy it is ~60 MiB of a
+    process, and the web server, which only reads story ids, never signs a text."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, scheme=_SCHEME)
 
 
 def shingles(text: str) -> set[bytes]:
@@ -58,7 +66,7 @@ def signature(text: str) -> np.ndarray:
     found = shingles(text)
     if not found:
         return np.zeros(NUM_PERM, dtype=np.uint32)
-    m = _TEMPLATE.copy()
+    m = _template().copy()
     m.update_batch(found)
     return m.hashvalues.astype(np.uint32)
 
@@ -66,6 +74,8 @@ def signature(text: str) -> np.ndarray:
 def bands(threshold: float) -> tuple[int, int]:
     """(bands, rows per band) datasketch's LSH picks for the threshold: false positives and
     false negatives weighed equally."""
+    from datasketch import MinHashLSH  # see _template
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 
