@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
@@ -404,35 +405,43 @@ def _skipped(states: dict[str, FileState]) -> int:
 def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
     """Clean and index one share of a full build into a segment of its own; runs in a worker.
 
-    Returns (segment or None, [(source, skip reason or None, warning or None)]). One byte per
-    document goes to `progress_file` so the parent can report progress without a channel to
-    the worker."""
+    Returns (segment or None, [(source, skip reason or None, warning or None)], signatures):
+    the kept documents' signatures as one uint32 matrix in verdict order (one small array per
+    document pickled and unpickled at ~1 KiB each). One byte per document goes to
+    `progress_file` so the parent can report progress without a channel to the worker."""
     writer = BulkWriter(
         whoosh_index.open_dir(work), _lk=False, limitmb=WORKER_LIMIT_MB, compound=COMPOUND
     )
     verdicts = []
+    sigs = np.empty((len(jobs), stories.NUM_PERM), dtype=np.uint32)
+    kept = 0
     fd = os.open(progress_file, os.O_WRONLY | os.O_APPEND)
     try:
         for job in jobs:
             source, result, sig = _clean_and_sign(job)
             if isinstance(result, Document):
                 writer.add_document(**document_fields(result))
-                verdicts.append((source, None, cut_warning(result), sig))
+                verdicts.append((source, None, cut_warning(result)))
+                sigs[kept] = sig
+                kept += 1
             else:
-                verdicts.append((source, result, None, None))
+                verdicts.append((source, result, None))
             os.write(fd, b".")
         if not writer._added:
             writer._close_segment()
-            return None, verdicts
-        return writer._finalize_segment(), verdicts
+            return None, verdicts, sigs[:0]
+        return writer._finalize_segment(), verdicts, sigs[:kept].copy()
     finally:
         os.close(fd)
 
 
-def _index_in_workers(ix, work: Path, jobs: list, pool, progress) -> list[tuple]:
+def _index_in_workers(
+    ix, work: Path, jobs: list, pool, progress, signatures: stories.Signatures
+) -> list[tuple]:
     """A full build on every core: each worker cleans and indexes a contiguous share of the
     files into its own segment (as Whoosh's multisegment MpWriter does, without shipping the
-    documents through the parent); the parent then commits the segments as the index."""
+    documents through the parent); the parent then commits the segments as the index. Returns
+    the verdicts; the kept documents' signatures go into `signatures`."""
     workers = os.cpu_count() or 1
     size = -(-len(jobs) // workers)
     shares = [jobs[i : i + size] for i in range(0, len(jobs), size)]
@@ -452,10 +461,11 @@ def _index_in_workers(ix, work: Path, jobs: list, pool, progress) -> list[tuple]
                 break
         segments, verdicts = [], []
         for future in futures:
-            segment, share_verdicts = future.result()
+            segment, share_verdicts, share_sigs = future.result()
             if segment is not None:
                 segments.append(segment)
             verdicts.extend(share_verdicts)
+            signatures.add_rows([v[0] for v in share_verdicts if v[1] is None], share_sigs)
         if progress:
             progress(len(jobs), len(jobs))
         # The parent's own segment is empty: close it and commit the workers' segments instead.
@@ -486,12 +496,10 @@ def _write(corpus_dir, index_dir, live, old, plan: Plan, pool, progress) -> Buil
     report = BuildReport(generation=name, indexed=0, full=live is None)
     record = recorder(report, old, plan.states)
     jobs = clean_jobs(corpus_dir, plan)
-    signatures = {}
+    signatures = stories.Signatures()
     if live is None and pool is not None and len(jobs) >= PARALLEL_MIN_FILES:
-        for source, skip, warning, sig in _index_in_workers(ix, work, jobs, pool, progress):
+        for source, skip, warning in _index_in_workers(ix, work, jobs, pool, progress, signatures):
             record(source, skip, warning)
-            if sig is not None:
-                signatures[source] = sig
     else:
         writer = BulkWriter(ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND)
         try:
@@ -566,18 +574,21 @@ def manifest_json(corpus_dir: Path, states: dict[str, FileState], schema: int) -
     }
 
 
-def _stories(index_dir: Path, live, ix, drop: set[str], signatures: dict) -> stories.StoryTable:
+def _stories(
+    index_dir: Path, live, ix, drop: set[str], signatures: stories.Signatures
+) -> stories.StoryTable:
     """The new generation's stories: the live one's with `drop` out and `signatures` in."""
     old = stories.load(index_dir / live) if live else None
     if live and old is None:
         # The live generation's stories file is missing or damaged: sign its texts again.
+        signed = set(signatures.sources)
         with ix.searcher() as searcher:
-            old_sigs = {
-                f["source"]: stories.signature(f.get("text", ""))
-                for f in searcher.all_stored_fields()
-                if f["source"] not in signatures
-            }
-        return stories.build_table({**old_sigs, **signatures})
+            again = stories.Signatures()
+            for f in searcher.all_stored_fields():
+                if f["source"] not in signed:
+                    again[f["source"]] = stories.signature(f.get("text", ""))
+        again.add_rows(signatures.sources, signatures.rows())
+        return stories.build_table(again)
     return stories.updated(old, drop, signatures)
 
 

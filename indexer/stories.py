@@ -18,11 +18,12 @@ import json
 import re
 import weakref
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .document import doc_id
 
@@ -35,10 +36,18 @@ THRESHOLD = 0.5
 STORIES_FILE = "stories.npz"
 _SEED = 1
 _WORD = re.compile(r"\w+")
-# Permutations shared by every signature; datasketch derives them from the seed alone.
 # affine32: uint32 hash values, half the space of the 64-bit schemes.
 _SCHEME = "affine32"
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, scheme=_SCHEME)
+
+
+@cache
+def _template():
+    """The MinHash whose permutations every signature shares (datasketch derives them from the
+    seed alone). datasketch is imported here, not at the top: with scipy it is ~60 MiB of a
+    process, and the web server, which only reads story ids, never signs a text."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, scheme=_SCHEME)
 
 
 def shingles(text: str) -> set[bytes]:
@@ -57,7 +66,7 @@ def signature(text: str) -> np.ndarray:
     found = shingles(text)
     if not found:
         return np.zeros(NUM_PERM, dtype=np.uint32)
-    m = _TEMPLATE.copy()
+    m = _template().copy()
     m.update_batch(found)
     return m.hashvalues.astype(np.uint32)
 
@@ -65,6 +74,8 @@ def signature(text: str) -> np.ndarray:
 def bands(threshold: float) -> tuple[int, int]:
     """(bands, rows per band) datasketch's LSH picks for the threshold: false positives and
     false negatives weighed equally."""
+    from datasketch import MinHashLSH  # see _template
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 
@@ -104,6 +115,31 @@ def _candidates(signatures: np.ndarray, rows: np.ndarray, threshold: float) -> n
     return np.stack([codes // n, codes % n], axis=1)
 
 
+# Rows per step of the whole-signature passes: a step's temporaries are CHUNK_ROWS x NUM_PERM
+# 8-byte values (32 MiB), where the whole 190,000-row matrix at once took over 200 MiB.
+CHUNK_ROWS = 65536
+
+
+def _whole_keys(signatures: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One 64-bit key per row of `rows` folded from its whole signature (equal rows, equal key)."""
+    keys = np.empty(len(rows), dtype=np.uint64)
+    with np.errstate(over="ignore"):  # the fold wraps around 2**64 on purpose
+        for i in range(0, len(rows), CHUNK_ROWS):
+            part = signatures[rows[i : i + CHUNK_ROWS]].astype(np.uint64)
+            part *= _FOLD
+            keys[i : i + CHUNK_ROWS] = part.sum(axis=1)
+    return keys
+
+
+def _agreement(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """For each pair of rows, how many of their NUM_PERM minima agree."""
+    agree = np.empty(len(pairs), dtype=np.int64)
+    for i in range(0, len(pairs), CHUNK_ROWS):
+        a, b = pairs[i : i + CHUNK_ROWS, 0], pairs[i : i + CHUNK_ROWS, 1]
+        agree[i : i + CHUNK_ROWS] = (signatures[a] == signatures[b]).sum(axis=1)
+    return agree
+
+
 def group(signatures: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
     """For each row, the smallest row number of its story (connected near-duplicates).
 
@@ -114,15 +150,13 @@ def group(signatures: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
     rows = np.flatnonzero(signatures.any(axis=1))
     # Exact copies (one text published again as it is) are paired with their first row and
     # left out of the buckets, where each would add a pair per band.
-    with np.errstate(over="ignore"):
-        keys = (signatures[rows].astype(np.uint64) * _FOLD).sum(axis=1)
+    keys = _whole_keys(signatures, rows)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     same = np.stack([rows[first][inverse], rows], axis=1)
     same = same[same[:, 0] != same[:, 1]]
     pairs = np.concatenate([_candidates(signatures, np.sort(rows[first]), threshold), same])
     if len(pairs):
-        agree = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).sum(axis=1)
-        pairs = pairs[agree >= threshold * NUM_PERM]
+        pairs = pairs[_agreement(signatures, pairs) >= threshold * NUM_PERM]
     a, b = pairs[:, 0], pairs[:, 1]
     # Connected components by min-label propagation with pointer jumping: a handful of
     # vector passes, where a Python union-find over a million pairs took seconds.
@@ -153,12 +187,89 @@ class StoryTable:
         return dict(zip(self.sources, self.story, strict=True))
 
 
-def build_table(signatures: dict[str, np.ndarray], threshold: float = THRESHOLD) -> StoryTable:
-    """Group every source's signature into stories."""
+class Signatures:
+    """Signatures as a build collects them, one compact uint32 row per source.
+
+    A dict of one small array per document cost about 1 KiB a document in the build parent
+    (190,000 documents: ~200 MiB); rows in blocks cost NUM_PERM * 4 bytes. Setting a source
+    again replaces its row (the last one wins)."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self._blocks: list[np.ndarray] = []
+        self._block = np.empty((CHUNK_ROWS // 16, NUM_PERM), dtype=np.uint32)
+        self._used = 0
+
+    def __setitem__(self, source: str, sig: np.ndarray) -> None:
+        if self._used == len(self._block):
+            self._blocks.append(self._block)
+            self._block = np.empty_like(self._block)
+            self._used = 0
+        self._block[self._used] = sig
+        self._used += 1
+        self.sources.append(source)
+
+    def add_rows(self, sources: list[str], rows: np.ndarray) -> None:
+        """Many sources at once (a build worker's share), `rows` in the same order."""
+        self._seal()
+        self._blocks.append(np.asarray(rows, dtype=np.uint32).reshape(len(sources), NUM_PERM))
+        self.sources.extend(sources)
+
+    def _seal(self) -> None:
+        if self._used:
+            self._blocks.append(self._block[: self._used].copy())
+            self._used = 0
+
+    def rows(self) -> np.ndarray:
+        """Every row, in the order they were set."""
+        self._seal()
+        if not self._blocks:
+            return np.zeros((0, NUM_PERM), dtype=np.uint32)
+        if len(self._blocks) > 1:
+            self._blocks = [np.concatenate(self._blocks)]
+        return self._blocks[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self.sources))
+
+    def __len__(self) -> int:
+        return len(set(self.sources))
+
+    def __contains__(self, source: object) -> bool:
+        return source in set(self.sources)
+
+
+def _sorted_rows(sources: list[str], rows: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The distinct sources sorted, each with its last row."""
+    last = {s: i for i, s in enumerate(sources)}
+    order = sorted(last)
+    picks = np.fromiter((last[s] for s in order), dtype=np.int64, count=len(order))
+    if len(picks) == len(rows) and (picks == np.arange(len(rows))).all():
+        return order, rows  # already in order (a full build's shares): no copy
+    return order, rows[picks]
+
+
+def _as_rows(signatures: Mapping[str, np.ndarray] | Signatures) -> tuple[list[str], np.ndarray]:
+    """(sorted sources, their signatures as one uint32 matrix)."""
+    if isinstance(signatures, Signatures):
+        return _sorted_rows(signatures.sources, signatures.rows())
     sources = sorted(signatures)
     if not sources:
+        return [], np.zeros((0, NUM_PERM), dtype=np.uint32)
+    return sources, np.stack([signatures[s] for s in sources]).astype(np.uint32, copy=False)
+
+
+def build_table(
+    signatures: Mapping[str, np.ndarray] | Signatures, threshold: float = THRESHOLD
+) -> StoryTable:
+    """Group every source's signature into stories."""
+    return _table_of(*_as_rows(signatures), threshold)
+
+
+def _table_of(sources: list[str], sigs: np.ndarray, threshold: float = THRESHOLD) -> StoryTable:
+    """The stories of sorted `sources` with their signature rows `sigs`."""
+    if not sources:
         return StoryTable([], np.zeros((0, NUM_PERM), dtype=np.uint32), [])
-    sigs = np.stack([signatures[s] for s in sources]).astype(np.uint32)
     roots = group(sigs, threshold)
     ids = [doc_id(s) for s in sources]
     first: dict[int, str] = {}
@@ -167,13 +278,17 @@ def build_table(signatures: dict[str, np.ndarray], threshold: float = THRESHOLD)
     return StoryTable(sources, sigs, [first[r] for r in roots.tolist()])
 
 
-def updated(old: StoryTable | None, drop: set[str], add: dict[str, np.ndarray]) -> StoryTable:
+def updated(
+    old: StoryTable | None, drop: set[str], add: Mapping[str, np.ndarray] | Signatures
+) -> StoryTable:
     """The stories after dropping `drop` and adding (or replacing) `add`, regrouped in full."""
-    signatures = {}
-    if old is not None:
-        signatures = {s: old.signatures[i] for i, s in enumerate(old.sources) if s not in drop}
-    signatures.update(add)
-    return build_table(signatures)
+    sources, rows = _as_rows(add)
+    if old is not None and old.sources:
+        gone = drop | set(sources)
+        keep = np.fromiter((s not in gone for s in old.sources), dtype=bool, count=len(old.sources))
+        kept = [s for s, k in zip(old.sources, keep, strict=True) if k]
+        sources, rows = _sorted_rows(kept + sources, np.concatenate([old.signatures[keep], rows]))
+    return _table_of(sources, rows)
 
 
 def save(folder: Path, table: StoryTable, name: str = STORIES_FILE) -> None:
@@ -190,16 +305,24 @@ def save(folder: Path, table: StoryTable, name: str = STORIES_FILE) -> None:
         )
 
 
-def load(folder: Path, name: str = STORIES_FILE) -> StoryTable | None:
-    """The table a generation holds, or None (an index written before stories, or damaged)."""
+def load(folder: Path, name: str = STORIES_FILE, signatures: bool = True) -> StoryTable | None:
+    """The table a generation holds, or None (an index written before stories, or damaged).
+
+    Without `signatures` the table's signatures are an empty array: search needs only the
+    story ids, and each server worker reading the signatures too (48 MiB at 190,000
+    documents) only to drop them cost memory and time."""
     try:
         with np.load(Path(folder) / name, allow_pickle=False) as data:
             sources = json.loads(str(data["sources"]))
             story = json.loads(str(data["story"]))
-            sigs = data["signatures"]
+            sigs = data["signatures"] if signatures else None
     except (OSError, ValueError, KeyError):
         return None
-    if len(sources) != len(story) or sigs.shape != (len(sources), NUM_PERM):
+    if len(sources) != len(story):
+        return None
+    if sigs is None:
+        return StoryTable(sources, np.zeros((0, NUM_PERM), dtype=np.uint32), story)
+    if sigs.shape != (len(sources), NUM_PERM):
         return None
     return StoryTable(sources, sigs, story)
 
@@ -221,7 +344,7 @@ def story_codes(searcher, arrays) -> tuple[np.ndarray, list[str]]:
     codes, names = arrays.column(reader, "source")
     storage = getattr(getattr(searcher, "_ix", None), "storage", None)
     folder = getattr(storage, "folder", None)
-    table = load(Path(folder)) if folder else None
+    table = load(Path(folder), signatures=False) if folder else None
     of = table.story_of() if table else {}
     story_ids = [of.get(name) or doc_id(name) for name in names]
     unique, per_name = np.unique(np.array(story_ids, dtype=object), return_inverse=True)

@@ -146,7 +146,7 @@ def test_api_and_page_show_versions(corpus, tmp_path):
     assert len(flat["results"]) == len(body["results"]) + 1
     page = client.get("/search", query_string={"q": "trilateral summit"}).get_data(as_text=True)
     assert "1 other version:" in page
-    assert f'/doc/{with_versions[0]["versions"][0]}' in page
+    assert f"/doc/{with_versions[0]['versions'][0]}" in page
     bad = client.get("/api/search", query_string={"q": "korea", "collapse": "maybe"})
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "bad_collapse"
 
@@ -202,8 +202,37 @@ def test_cli_search_names_sites_and_versions(corpus, tmp_path):
     assert "1 other version" in out.output
     every = runner.invoke(cli, [*base, "--all-copies", "--json"])
     collapsed = runner.invoke(cli, [*base, "--json"])
-    assert len(json.loads(every.output)["results"]) == len(
-        json.loads(collapsed.output)["results"]
-    ) + 1
+    assert (
+        len(json.loads(every.output)["results"]) == len(json.loads(collapsed.output)["results"]) + 1
+    )
     scmp = runner.invoke(cli, ["search", "korea", "--index", str(index), "--site", "SCMP"])
     assert scmp.exit_code == 0 and "SCMP  001_09996429d7cfd6fc.txt" in scmp.output
+
+
+def test_compact_signatures_group_as_a_dict_of_arrays_does(corpus):
+    """The build's row-block Signatures (set one by one, or a worker's share at once, a source
+    set again replacing its row) give the table a dict of one array per source gives."""
+    republish(corpus)
+    files = [p for p in corpus.rglob("*") if p.is_file()]
+    texts = {p.relative_to(corpus).as_posix(): p.read_text("utf-8", "replace") for p in files}
+    sigs = {s: stories.signature(t) for s, t in sorted(texts.items(), reverse=True)}
+    compact = stories.Signatures()
+    names = list(sigs)
+    compact[names[0]] = np.zeros(stories.NUM_PERM, dtype=np.uint32)  # replaced below
+    compact.add_rows(names[:2], np.stack([sigs[s] for s in names[:2]]))
+    for s in names[2:]:
+        compact[s] = sigs[s]
+    want, got = stories.build_table(sigs), stories.build_table(compact)
+    assert got.sources == want.sources and got.story == want.story
+    assert np.array_equal(got.signatures, want.signatures)
+    assert got.story_of()[COPY] == got.story_of()[VOA]  # the copy joined: a real grouping
+    old = stories.build_table({s: sigs[s] for s in names[1:]})
+    again = stories.updated(old, {VOA}, compact)
+    assert again.story == stories.updated(old, {VOA}, sigs).story
+
+
+def test_search_time_load_skips_the_signatures(seed_index):
+    folder = seed_index / gens.read_pointer(seed_index)
+    full, light = stories.load(folder), stories.load(folder, signatures=False)
+    assert light.sources == full.sources and light.story == full.story
+    assert full.signatures.shape == (5, stories.NUM_PERM) and light.signatures.size == 0
