@@ -11,7 +11,15 @@ import pytest
 from shared_data import require_shared
 
 from indexer.clean import clean_bytes
-from indexer.dates import MetaDates, choose_date, first_date_line, metadata_dates, shown_dates
+from indexer.clean_html import parse_html
+from indexer.dates import (
+    MetaDates,
+    choose_date,
+    first_date_line,
+    header_dates,
+    metadata_dates,
+    shown_dates,
+)
 
 
 def test_metadata_publication_date_is_never_the_modified_one() -> None:
@@ -68,6 +76,28 @@ def test_first_date_line_is_a_short_line_not_a_panel() -> None:
     assert first_date_line(lines[:2]) is None
 
 
+def test_the_cut_headers_dates_fill_the_gap_only() -> None:
+    header = [  # 0461: the headline's <header>, cut before parsing, prints the byline
+        "Hide Your Wallet",
+        "Book Beat: Gothic Romance, Magical Realism, & More",
+        "by Amanda · Dec 20, 2025 at 3:00 am · One comment so far",
+    ]
+    assert header_dates(MetaDates(), [], header) == [("2025-12-20", 20)]
+    assert choose_date(MetaDates(), header_dates(MetaDates(), [], header)) == "2025-12-20"
+    # 0315: the header prints the update date; the metadata's publication date is the truth.
+    published = MetaDates("2022-07-21", frozenset({"2022-07-21", "2023-08-29"}))
+    assert header_dates(published, [], ["29th August, 2023"]) == []
+    # Update-labelled lines in the header do not count, as under the headline.
+    assert header_dates(MetaDates(), [], ["Last updated on", "Updated November 19, 2025"]) == []
+
+
+def test_the_headline_header_lines_are_kept_when_it_is_cut() -> None:
+    path = require_shared("wcxb-dev", "html", "4218.html.gz")
+    page = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    assert "Dec 26, 2025" in page.header
+    assert all("Dec 26, 2025" not in block.text for block in page.blocks)
+
+
 def _html_date(page_id: str) -> str | None:
     path = require_shared("wcxb-dev", "html", f"{page_id}.html.gz")
     return clean_bytes(gzip.decompress(path.read_bytes()), f"{page_id}.html").date
@@ -80,6 +110,8 @@ def _html_date(page_id: str) -> str | None:
         "0007",  # the page prints its update date, which its metadata states as modified
         "0151",  # the page prints a date under the headline that its metadata does not state
         "0541",  # a forum thread: the first post's date, not a user panel's "Registered:"
+        "4218",  # no date in the metadata: the byline in the cut headline <header> has it
+        "0315",  # the header prints the update date; the metadata's publication date stands
     ],
 )
 def test_real_pages_get_the_date_they_print(page_id: str) -> None:
