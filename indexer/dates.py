@@ -172,11 +172,24 @@ def shown_dates(lines: list[str], headline: str | None) -> list[tuple[str, int]]
     if start is None:
         return []
     found = []
-    for offset, line in enumerate(lines[start : start + SHOWN_WINDOW]):
+    window = lines[start : start + SHOWN_WINDOW]
+    for offset, line in enumerate(window):
         date = date_line(line)
-        if date:
+        if date and not (offset and is_panel_label(window[offset - 1])):
             found.append((date, offset))
     return found
+
+
+# A forum user panel's label printed on its own line, its date on the next ("Joined" /
+# "Nov 4, 2011": XenForo).
+_PANEL_LABEL = re.compile(
+    r"^\W*(?:joined|registered|member since|last (?:seen|visit|active))\W*$", re.I
+)
+
+
+def is_panel_label(line: str) -> bool:
+    """Whether the line is only a user panel's date label, so the next line is not the page's."""
+    return len(line) < 20 and _PANEL_LABEL.match(line) is not None
 
 
 def date_line(line: str) -> str | None:

@@ -49,6 +49,22 @@ def test_dates_shown_under_the_headline() -> None:
     assert shown_dates(lines, None) == []
 
 
+def test_a_panel_label_on_its_own_line_takes_the_next_lines_date() -> None:
+    lines = [  # 0403, a XenForo thread: the panel prints "Joined" and its date apart
+        "How close is China’s EUV project to eliminating ASML’s monopoly?",
+        "Thread starter",
+        "beijingwalker",
+        "Start date",
+        "Yesterday at 4:25 AM",
+        "beijingwalker",
+        "ELITE MEMBER",
+        "Joined",
+        "Nov 4, 2011",
+        "Posted Dec 19, 2025",
+    ]
+    assert shown_dates(lines, lines[0]) == [("2025-12-19", 9)]
+
+
 def test_a_shown_date_the_metadata_states_picks_among_its_dates() -> None:
     # 0007 prints its update date far below the headline; the metadata states both dates.
     dates = MetaDates("2025-01-29", frozenset({"2025-01-29", "2025-08-19"}))
@@ -111,6 +127,7 @@ def _html_date(page_id: str) -> str | None:
         "0151",  # the page prints a date under the headline that its metadata does not state
         "0541",  # a forum thread: the first post's date, not a user panel's "Registered:"
         "4218",  # no date in the metadata: the byline in the cut headline <header> has it
+        "0403",  # a thread whose user panel prints "Joined" on one line, the date below
         "0315",  # the header prints the update date; the metadata's publication date stands
     ],
 )
