@@ -89,7 +89,9 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
     if html:
         page = parse_html(text)
         lines = [b.text for b in page.blocks]
-        shown = header_dates(page.dates, shown_dates(lines, page.title), page.header)
+        shown = header_dates(
+            page.dates, shown_dates(lines, page.title, page.dates.stated), page.header
+        )
         date = choose_date(page.dates, shown)
         result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=date)
         result.removed[:0] = page.removed

@@ -163,10 +163,13 @@ def _headline_at(lines: list[str], headline: str | None) -> int | None:
     return None
 
 
-def shown_dates(lines: list[str], headline: str | None) -> list[tuple[str, int]]:
+def shown_dates(
+    lines: list[str], headline: str | None, stated: frozenset[str] = frozenset()
+) -> list[tuple[str, int]]:
     """Dates printed on the page's date lines just after its headline (bylines, "Posted on").
 
     Update dates, user panels ("Joined: ...") and sentences are skipped; no headline, none.
+    A numeric date that reads both ways (8/1/2025) is read the way the metadata states it.
     """
     start = _headline_at(lines, headline)
     if start is None:
@@ -174,7 +177,7 @@ def shown_dates(lines: list[str], headline: str | None) -> list[tuple[str, int]]
     found = []
     window = lines[start : start + SHOWN_WINDOW]
     for offset, line in enumerate(window):
-        date = date_line(line)
+        date = date_line(line, stated)
         if date and not (offset and is_panel_label(window[offset - 1])):
             found.append((date, offset))
     return found
@@ -187,16 +190,31 @@ _PANEL_LABEL = re.compile(
 )
 
 
+def stated_reading(line: str, stated: frozenset[str]) -> tuple[str, int, int] | None:
+    """A numeric date that reads both ways (8/1/2025), read the way the metadata states it.
+
+    Without a convention such a date gives none; a page whose metadata states one of the
+    two days has told which order it writes.
+    """
+    if not stated:
+        return None
+    for day_first in (False, True):
+        hit = find_date(line, day_first)
+        if hit and hit[0] in stated:
+            return hit
+    return None
+
+
 def is_panel_label(line: str) -> bool:
     """Whether the line is only a user panel's date label, so the next line is not the page's."""
     return len(line) < 20 and _PANEL_LABEL.match(line) is not None
 
 
-def date_line(line: str) -> str | None:
+def date_line(line: str, stated: frozenset[str] = frozenset()) -> str | None:
     """The date a byline or date line prints, or None for a panel, an update date, a sentence."""
     if _NOT_PAGE_DATE.match(line) or len(line.split()) > _DATE_LINE_WORDS:
         return None
-    hit = find_date(line)
+    hit = find_date(line) or stated_reading(line, stated)
     if hit and not _UPDATE_LABEL.search(line[: hit[1]]):
         return hit[0]
     return None

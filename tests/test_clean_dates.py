@@ -65,6 +65,20 @@ def test_a_panel_label_on_its_own_line_takes_the_next_lines_date() -> None:
     assert shown_dates(lines, lines[0]) == [("2025-12-19", 9)]
 
 
+def test_a_date_that_reads_both_ways_is_read_as_the_metadata_states_it() -> None:
+    lines = [  # 0236: published 8/1/2025, updated 8/27/2025; the metadata states both
+        "2025 Renovation Trends & Why They’re Smart",
+        "By:",
+        "Great Day Editorial Team",
+        "8/1/2025",
+        "8/27/2025",
+    ]
+    stated = frozenset({"2025-08-01", "2025-08-27"})
+    assert shown_dates(lines, lines[0], stated) == [("2025-08-01", 3), ("2025-08-27", 4)]
+    # Without the metadata 8/1/2025 is August 1 in New York and January 8 in London: none.
+    assert shown_dates(lines, lines[0]) == [("2025-08-27", 4)]
+
+
 def test_a_shown_date_the_metadata_states_picks_among_its_dates() -> None:
     # 0007 prints its update date far below the headline; the metadata states both dates.
     dates = MetaDates("2025-01-29", frozenset({"2025-01-29", "2025-08-19"}))
@@ -128,6 +142,7 @@ def _html_date(page_id: str) -> str | None:
         "0541",  # a forum thread: the first post's date, not a user panel's "Registered:"
         "4218",  # no date in the metadata: the byline in the cut headline <header> has it
         "0403",  # a thread whose user panel prints "Joined" on one line, the date below
+        "0236",  # "8/1/2025" under the headline, read as the metadata's August 1
         "0315",  # the header prints the update date; the metadata's publication date stands
     ],
 )
