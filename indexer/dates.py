@@ -179,8 +179,20 @@ def shown_dates(
     for offset, line in enumerate(window):
         date = date_line(line, stated)
         if date and not (offset and is_panel_label(window[offset - 1])):
-            found.append((date, offset))
+            found.append((date, _distance(offset, line)))
     return found
+
+
+def _distance(offset: int, line: str) -> int:
+    """How far under the headline a date counts: a date inside a sentence is never right
+    under it ("On 2 Dec 2024, I received this message ...": the story's own dates).
+
+    wcxb-dev, sentences of more than 8 / 10 / 12 / 14 / 16 words: 0.9045 / 0.9059 / 0.9074 /
+    0.9074 / 0.9045 (12 is the byline bound `SHORT_DATE_LINE` below).
+    """
+    if len(line.split()) > SHORT_DATE_LINE:
+        return max(offset, SHOWN_NEAR + 1)
+    return offset
 
 
 # A forum user panel's label printed on its own line, its date on the next ("Joined" /

@@ -13,6 +13,7 @@ from shared_data import require_shared
 from indexer.clean import clean_bytes
 from indexer.clean_html import parse_html
 from indexer.dates import (
+    SHOWN_NEAR,
     MetaDates,
     choose_date,
     first_date_line,
@@ -96,6 +97,21 @@ def test_a_date_right_under_the_headline_beats_the_metadata() -> None:
     assert choose_date(MetaDates(), []) is None
 
 
+def test_a_date_inside_a_sentence_is_never_right_under_the_headline() -> None:
+    lines = [  # 0559, a Vanilla thread: the first post opens with an earlier date
+        "Higher Logic has terminated open source Vanilla",
+        "Linc",
+        "Admin",
+        "On 2 Dec 2024, I received this message from Higher Logic's Director of Software"
+        " Engineering:",
+    ]
+    shown = shown_dates(lines, lines[0])
+    assert shown == [("2024-12-02", SHOWN_NEAR + 1)]
+    assert choose_date(MetaDates("2025-03-01", frozenset({"2025-03-01"})), shown) == "2025-03-01"
+    # A byline at the same place is the page's own.
+    assert shown_dates(lines[:3] + ["Posted 2 Dec 2024"], lines[0]) == [("2024-12-02", 3)]
+
+
 def test_first_date_line_is_a_short_line_not_a_panel() -> None:
     lines = [  # 0341: the page's only date is its update line
         "Registered: 2024-01-27",
@@ -143,6 +159,7 @@ def _html_date(page_id: str) -> str | None:
         "4218",  # no date in the metadata: the byline in the cut headline <header> has it
         "0403",  # a thread whose user panel prints "Joined" on one line, the date below
         "0236",  # "8/1/2025" under the headline, read as the metadata's August 1
+        "0559",  # a thread whose first post opens "On 2 Dec 2024, I received ..."
         "0315",  # the header prints the update date; the metadata's publication date stands
     ],
 )
