@@ -8,7 +8,7 @@ from pathlib import Path
 
 from indexer.clean_html import parse_html
 from indexer.clean_text import Block, clean_blocks, normalise_key, reflow
-from indexer.dates import choose_date, first_date_line, page_date, shown_dates
+from indexer.dates import choose_date, first_date_line, header_dates, page_date, shown_dates
 from indexer.decode import decode
 from indexer.document import Document, Removed, Skip, doc_id
 from indexer.site import html_site, text_site
@@ -89,7 +89,10 @@ def _clean(data: bytes, source: str, repeated: Container[str]) -> Document:
     if html:
         page = parse_html(text)
         lines = [b.text for b in page.blocks]
-        date = choose_date(page.dates, shown_dates(lines, page.title))
+        shown = header_dates(
+            page.dates, shown_dates(lines, page.title, page.dates.stated), page.header
+        )
+        date = choose_date(page.dates, shown)
         result = clean_blocks(page.blocks, repeated=repeated, title=page.title, date=date)
         result.removed[:0] = page.removed
         if result.date is None:

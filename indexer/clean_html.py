@@ -110,6 +110,7 @@ class Page:
     title: str | None
     dates: MetaDates  # what the metadata states (indexer/dates.py chooses among them)
     removed: list[Removed]  # chrome cut out before parsing
+    header: list[str]  # lines of the cut <header> that held the headline (byline, date)
 
 
 def _json_ld(scripts: list[Tag]) -> list[dict]:
@@ -362,10 +363,11 @@ def _visible_chars(text: str, start: int, end: int) -> int:
     return len(" ".join(_ANY_TAG.sub(" ", text[start:end]).split()))
 
 
-def _cut_elements(text: str, removed: list[Removed], h1s: list[str]) -> str:
+def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: list[str]) -> str:
     """The markup without scripts, styles, comments and page chrome (reported in `removed`).
 
-    Articles often print their headline in a <header>: its <h1> is kept in `h1s`.
+    Articles often print their headline in a <header>: its <h1> is kept in `h1s`, and the
+    lines of the first such header (its byline and date) in `byline`.
     """
     lower = text.lower()
     out: list[str] = []
@@ -398,6 +400,8 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str]) -> str:
             continue
         if name == "header" and (h1 := _H1.search(text, match.end(), end)):
             h1s.append(" ".join(html.unescape(_ANY_TAG.sub(" ", h1.group(1))).split()))
+            if not byline:
+                byline.extend(_markup_lines(text[match.start() : end]))
         if name in _CHROME_TAGS:
             visible = " ".join(html.unescape(_ANY_TAG.sub(" ", text[match.start() : end])).split())
             if visible:
@@ -407,6 +411,16 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+# Tags that end a line of a header's markup (its headline, byline, date, category).
+_LINE_TAGS = re.compile(r"</?(?:p|div|span|li|h[1-6]|br|time|ul|address)\b[^>]*>", re.I)
+
+
+def _markup_lines(markup: str) -> list[str]:
+    """The non-empty text lines of a piece of markup, cut at block and inline-line tags."""
+    parts = (html.unescape(_ANY_TAG.sub(" ", part)) for part in _LINE_TAGS.split(markup))
+    return [line for line in (" ".join(p.split()) for p in parts) if line]
 
 
 def _split_head(text: str) -> tuple[str | None, str]:
@@ -427,7 +441,8 @@ def parse_html(text: str) -> Page:
     """Parse a page with BeautifulSoup (lxml) into blocks and metadata."""
     stripped: list[Removed] = []
     h1s: list[str] = []
-    head, text = _split_head(_cut_elements(text, stripped, h1s))
+    byline: list[str] = []
+    head, text = _split_head(_cut_elements(text, stripped, h1s, byline))
     if len(text) > MAX_MARKUP:
         stripped.append(
             Removed(f"[last {len(text) - MAX_MARKUP} characters]", "page too large: cut")
@@ -447,7 +462,7 @@ def parse_html(text: str) -> Page:
     title, dates, thread = _metadata(tags + walker.meta_tags, h1)
     if thread or walker.thread:
         _posts_as_content(walker.blocks)
-    return Page(walker.blocks, title, dates, stripped)
+    return Page(walker.blocks, title, dates, stripped, byline)
 
 
 def _posts_as_content(blocks: list[Block]) -> None:
