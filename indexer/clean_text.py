@@ -286,6 +286,21 @@ def rule_label(line: _Line, ctx: _Context) -> str | None:
     return label_reason(line.text) if len(line.words) <= 8 else None
 
 
+# A post's stamp in a thread: a numeric date and clock time, often its post number
+# ("11-29-2024, 09:03 AM #1", "Today, 10:12 PM"). Numeric month-first dates with dashes are
+# not read as dates (ambiguous), but with a clock time beside them the line is an attribution.
+_POST_STAMP = re.compile(
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}-\d\d-\d\d|today|yesterday),?\s+"
+    r"\d{1,2}:\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?(?:\s+#\d+)?",
+    re.I,
+)
+
+
+def rule_post_stamp(line: _Line, ctx: _Context) -> str | None:
+    """A line that is only a post's date, time and number opens a post, like a dateline."""
+    return "dateline" if len(line.words) <= 8 and _POST_STAMP.fullmatch(line.text) else None
+
+
 def rule_repeated_across(line: _Line, ctx: _Context) -> str | None:
     """A short line that other documents of the corpus print too (site chrome)."""
     if len(line.words) <= 12 and line.key in ctx.repeated:
@@ -324,6 +339,7 @@ def rule_other_language(line: _Line, ctx: _Context) -> str | None:
 CHROME_RULES = (
     rule_no_words,
     rule_label,
+    rule_post_stamp,
     rule_repeated_across,
     rule_repeated_here,
     rule_notice,
