@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 
 from indexer.dates import find_date
@@ -121,6 +121,8 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
+# How the first copy of a sub-heading goes when it was the table of contents above the article.
+_MENU_ABOVE = frozenset({"navigation", "before article"})
 # What ends a thread: the comment form or related stories under an article.
 _THREAD_END = frozenset({"comment form", "related-stories list"})
 # Lines that open a post of a thread: who wrote it and when.
@@ -197,6 +199,8 @@ class _Line:
     reason: str = ""
     key: str = ""
     across: bool = False  # dropped because other documents of the corpus print it too
+    # A later copy of a line of this document: the kind it has when the first copy is not kept.
+    copy_of: str = ""
 
 
 def _cjk_words(run: str) -> list[str]:
@@ -335,8 +339,9 @@ def rule_other_language(line: _Line, ctx: _Context) -> str | None:
     return "other language" if _other_language(line, ctx.doc_lang, ctx.stop) else None
 
 
+ChromeRule = Callable[[_Line, _Context], "str | None"]
 # The chrome rules, cheapest first; the first that names a reason decides.
-CHROME_RULES = (
+CHROME_RULES: tuple[ChromeRule, ...] = (
     rule_no_words,
     rule_label,
     rule_post_stamp,
@@ -362,11 +367,7 @@ def _classify(
 ) -> None:
     ctx = _Context(doc_lang, stop, repeated)
     for line in lines:
-        reason = None
-        for rule in CHROME_RULES:
-            reason = rule(line, ctx)
-            if reason:
-                break
+        reason = _chrome_reason(line, ctx)
         ctx.seen.add(line.key)
         if reason:
             line.kind, line.reason = "chrome", reason
@@ -374,6 +375,24 @@ def _classify(
             line.kind = _text_kind(line, stop)
     _mark_tables(lines)
     _mark_forum_values(lines)
+
+
+def _chrome_reason(line: _Line, ctx: _Context) -> str | None:
+    """The first chrome rule's reason; a later copy also notes what it would be alone."""
+    for n, rule in enumerate(CHROME_RULES):
+        reason = rule(line, ctx)
+        if reason:
+            if rule is rule_repeated_here:
+                line.copy_of = _kind_as_first_copy(line, ctx, CHROME_RULES[n + 1 :])
+            return reason
+    return None
+
+
+def _kind_as_first_copy(line: _Line, ctx: _Context, rest: Sequence[ChromeRule]) -> str:
+    """What a repeated line would be without its earlier copy ("" when still chrome)."""
+    if any(rule(line, ctx) for rule in rest):
+        return ""
+    return _text_kind(line, ctx.stop)
 
 
 def _mark_tables(lines: list[_Line]) -> None:
@@ -684,11 +703,42 @@ def _outside_reason(line: _Line, i: int, region: _Region, related: bool) -> str:
     return "footer" if len(line.words) <= 8 else "after article"
 
 
+def _revives(
+    lines: list[_Line], i: int, region: _Region, kept: set[str], removed: list[Removed]
+) -> bool:
+    """A later copy that is text after all: in the article, heading a paragraph, its first
+    copy gone with the menu above the article."""
+    line = lines[i]
+    return bool(
+        line.copy_of
+        and _in_region(line, i, region)
+        and _first_copy_was_menu(line.key, kept, removed)
+        and _heads_paragraph(lines, i)
+    )
+
+
+def _first_copy_was_menu(key: str, kept: set[str], removed: list[Removed]) -> bool:
+    """Whether a line's first copy went out as a menu above the article (a table of contents)."""
+    if key in kept:
+        return False
+    first = next((r for r in removed if normalise_key(r.text) == key), None)
+    return first is not None and first.reason in _MENU_ABOVE
+
+
+def _heads_paragraph(lines: list[_Line], i: int) -> bool:
+    """A paragraph follows with at most SUBHEAD_GAP lines between (and the line is no date)."""
+    following = lines[i + 1 : i + SUBHEAD_GAP + 2]
+    return any(n.kind == "good" for n in following) and not _is_dateline(lines[i].text)
+
+
+def _in_region(line: _Line, i: int, region: _Region) -> bool:
+    return region.start <= i < region.end or line.block.main or i in region.extra
+
+
 def _drop_reason(lines: list[_Line], i: int, region: _Region, related: bool) -> str | None:
     """Why a line that is not chrome is dropped (outside the article, a stray short line)."""
     line = lines[i]
-    inside = region.start <= i < region.end or line.block.main or i in region.extra
-    if not inside:
+    if not _in_region(line, i, region):
         return _outside_reason(line, i, region, related)
     if line.kind == "short" and not region.whole and not _keep_short(lines, i, region.end):
         return "short line in article"
@@ -704,11 +754,15 @@ def _keep_lines(
 ) -> list[str]:
     """The article's text lines in order; every dropped line goes to `removed` with its reason."""
     kept: list[str] = []
+    kept_keys: set[str] = set()
     related = False
     for i, line in enumerate(lines):
         if title_key and line.key == title_key:
             removed.append(Removed(line.text, "headline"))
             continue
+        if _revives(lines, i, region, kept_keys, removed):
+            # A sub-heading whose first copy was the table of contents (dropped as a menu).
+            line.kind, line.reason = line.copy_of, ""
         if line.kind == "chrome":
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
@@ -723,6 +777,7 @@ def _keep_lines(
             removed.append(Removed(text[cut:], "other language"))
             text = text[:cut].rstrip()
         kept.append(text)
+        kept_keys.add(line.key)
     return kept
 
 

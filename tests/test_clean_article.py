@@ -63,3 +63,14 @@ def test_a_product_heading_over_a_short_line_keeps_its_place_in_a_text_dump() ->
     lines = clean_bytes(path.read_bytes(), "4823.txt").text.split("\n")
     assert "Mchose Ultra K7: budget price, premium performance" in lines
     assert "Endgame Gear XM2we: reliable wireless domination" in lines
+
+
+def test_sub_headings_listed_in_a_table_of_contents_stay() -> None:
+    # A list article whose contents box above it names every section: the sections' own
+    # headings were dropped as later copies of those menu lines.
+    doc = clean_bytes(require_shared("wcxb-dev", "text", "0252.txt").read_bytes(), "0252.txt")
+    lines = doc.text.split("\n")
+    # Gone before: only the contents box's copy was seen, and it went as navigation.
+    assert "2. Penguin Random House" in lines
+    assert "5. Hachette Book Group" in lines
+    assert lines.count("5. Hachette Book Group") == 1
