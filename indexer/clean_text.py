@@ -29,6 +29,8 @@ MENU_SHARE = 0.3
 # A short line heads a paragraph that follows with at most this many lines between (a
 # product name over its spec lines, a heading over a picture credit).
 SUBHEAD_GAP = 2
+# A sentence ending in a colon introduces up to this many short lines: a list of the article.
+LIST_MAX_ITEMS = 12
 # Link share above which a block is navigation (the page's article body tolerates more).
 MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
@@ -886,7 +888,20 @@ def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
         return False
     if line.block.heading:
         return True
+    if _under_list_lead(lines, i):
+        return True
     return any(lines[j].kind == "good" for j in range(i + 1, min(end, i + SUBHEAD_GAP + 2)))
+
+
+def _under_list_lead(lines: list[_Line], i: int) -> bool:
+    """An item of a list that a sentence ending in a colon introduces ("You will need:")."""
+    for j in range(i - 1, max(-1, i - 1 - LIST_MAX_ITEMS), -1):
+        above = lines[j]
+        if above.kind in ("good", "near"):
+            return above.text.endswith(":")
+        if above.kind == "chrome" and above.reason not in _SOFT_REASONS:
+            return False
+    return False
 
 
 def reflow(text: str) -> list[str]:
