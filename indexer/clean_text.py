@@ -68,7 +68,10 @@ _LABELS = re.compile(
     r"|(?P<rt>reading time\b.*|\d+ min(ute)?s? read)"
     r"|(?P<trust>why you can trust\b.*)"
     r"|(?P<cc>\d+ comments?|comments?( \(\d+\))?|no comments( yet)?|leave a (comment|reply)|"
-    r"view comments|show comments|\d+)"
+    r"view comments|show comments)"
+    # A bare number is a post's vote count or number in a thread (it opens the post), a
+    # counter elsewhere: not the comment counter that ends an article.
+    r"|(?P<num>\d+)"
     r"|(?P<share>share( (this|your|on|via|with)\b.*)?|shares?|tweet|e-?mail|"
     r"print|pin it|whatsapp|facebook|twitter|linkedin|reddit|copy link|copied|save)"
     r"|(?P<rel>same (tag|category|author)|"
@@ -108,9 +111,10 @@ _LABEL_REASONS = {
     "foot": "footer",
     "sign": "sign-off",
     "ts": "timestamp",
+    "num": "count",
 }
 # Reasons that show the text came from a web page with its chrome around the article.
-_WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter"} | {
+_WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter", "count"} | {
     "cookie notice",
     "comment form",
     "navigation",
@@ -128,7 +132,7 @@ _MENU_ABOVE = frozenset({"navigation", "before article"})
 # What ends a thread: the comment form or related stories under an article.
 _THREAD_END = frozenset({"comment form", "related-stories list"})
 # Lines that open a post of a thread: who wrote it and when.
-_ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline"})
+_ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline", "count"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
 # Notices that are whole sentences: comment forms, picture credits ("(Image: GETTY)",
