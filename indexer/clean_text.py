@@ -205,8 +205,9 @@ class _Line:
     reason: str = ""
     key: str = ""
     across: bool = False  # dropped because other documents of the corpus print it too
-    # A later copy of a line of this document: the kind it has when the first copy is not kept.
-    copy_of: str = ""
+    # A later copy of a line of this document: what its kind is, without the first copy, is
+    # only worked out (with this context) when that copy was not kept.
+    copy_ctx: _Context | None = None
 
 
 def _cjk_words(run: str) -> list[str]:
@@ -308,7 +309,10 @@ _POST_STAMP = re.compile(
 
 def rule_post_stamp(line: _Line, ctx: _Context) -> str | None:
     """A line that is only a post's date, time and number opens a post, like a dateline."""
-    return "dateline" if len(line.words) <= 8 and _POST_STAMP.fullmatch(line.text) else None
+    text = line.text
+    if (text[0].isdigit() or text[0] in "TtYy") and len(line.words) <= 8:
+        return "dateline" if _POST_STAMP.fullmatch(text) else None
+    return None
 
 
 def rule_repeated_across(line: _Line, ctx: _Context) -> str | None:
@@ -373,7 +377,13 @@ def _classify(
 ) -> None:
     ctx = _Context(doc_lang, stop, repeated)
     for line in lines:
-        reason = _chrome_reason(line, ctx)
+        reason = None
+        for rule in CHROME_RULES:
+            reason = rule(line, ctx)
+            if reason:
+                if rule is rule_repeated_here:
+                    line.copy_ctx = ctx  # to judge it alone if its first copy is not kept
+                break
         ctx.seen.add(line.key)
         if reason:
             line.kind, line.reason = "chrome", reason
@@ -383,22 +393,15 @@ def _classify(
     _mark_forum_values(lines)
 
 
-def _chrome_reason(line: _Line, ctx: _Context) -> str | None:
-    """The first chrome rule's reason; a later copy also notes what it would be alone."""
-    for n, rule in enumerate(CHROME_RULES):
-        reason = rule(line, ctx)
-        if reason:
-            if rule is rule_repeated_here:
-                line.copy_of = _kind_as_first_copy(line, ctx, CHROME_RULES[n + 1 :])
-            return reason
-    return None
-
-
-def _kind_as_first_copy(line: _Line, ctx: _Context, rest: Sequence[ChromeRule]) -> str:
+def _kind_as_first_copy(line: _Line, ctx: _Context) -> str:
     """What a repeated line would be without its earlier copy ("" when still chrome)."""
-    if any(rule(line, ctx) for rule in rest):
+    if any(rule(line, ctx) for rule in CHROME_RULES[_AFTER_REPEAT:]):
         return ""
     return _text_kind(line, ctx.stop)
+
+
+# The rules a later copy is still judged by when its first copy was not kept.
+_AFTER_REPEAT = CHROME_RULES.index(rule_repeated_here) + 1
 
 
 def _mark_tables(lines: list[_Line]) -> None:
@@ -709,26 +712,18 @@ def _outside_reason(line: _Line, i: int, region: _Region, related: bool) -> str:
     return "footer" if len(line.words) <= 8 else "after article"
 
 
-def _revives(
-    lines: list[_Line], i: int, region: _Region, kept: set[str], removed: list[Removed]
-) -> bool:
-    """A later copy that is text after all: in the article, heading a paragraph, its first
-    copy gone with the menu above the article."""
+def _revived_kind(lines: list[_Line], i: int, region: _Region, gone: dict[str, str]) -> str:
+    """The kind of a later copy that is text after all ("" if not): in the article, heading
+    a paragraph, its first copy gone with the menu above the article (a table of contents)."""
     line = lines[i]
-    return bool(
-        line.copy_of
-        and _in_region(line, i, region)
-        and _first_copy_was_menu(line.key, kept, removed)
-        and _heads_paragraph(lines, i)
-    )
-
-
-def _first_copy_was_menu(key: str, kept: set[str], removed: list[Removed]) -> bool:
-    """Whether a line's first copy went out as a menu above the article (a table of contents)."""
-    if key in kept:
-        return False
-    first = next((r for r in removed if normalise_key(r.text) == key), None)
-    return first is not None and first.reason in _MENU_ABOVE
+    if (
+        line.copy_ctx is None
+        or gone.get(line.key) not in _MENU_ABOVE
+        or not _in_region(line, i, region)
+        or not _heads_paragraph(lines, i)
+    ):
+        return ""
+    return _kind_as_first_copy(line, line.copy_ctx)
 
 
 def _heads_paragraph(lines: list[_Line], i: int) -> bool:
@@ -744,7 +739,7 @@ def _in_region(line: _Line, i: int, region: _Region) -> bool:
 def _drop_reason(lines: list[_Line], i: int, region: _Region, related: bool) -> str | None:
     """Why a line that is not chrome is dropped (outside the article, a stray short line)."""
     line = lines[i]
-    if not _in_region(line, i, region):
+    if not (region.start <= i < region.end or line.block.main or i in region.extra):
         return _outside_reason(line, i, region, related)
     if line.kind == "short" and not region.whole and not _keep_short(lines, i, region.end):
         return "short line in article"
@@ -760,30 +755,33 @@ def _keep_lines(
 ) -> list[str]:
     """The article's text lines in order; every dropped line goes to `removed` with its reason."""
     kept: list[str] = []
-    kept_keys: set[str] = set()
+    gone: dict[str, str] = {}  # why each line's first copy was dropped ("" when kept)
     related = False
     for i, line in enumerate(lines):
         if title_key and line.key == title_key:
             removed.append(Removed(line.text, "headline"))
             continue
-        if _revives(lines, i, region, kept_keys, removed):
-            # A sub-heading whose first copy was the table of contents (dropped as a menu).
-            line.kind, line.reason = line.copy_of, ""
+        if line.copy_ctx is not None:
+            revived = _revived_kind(lines, i, region, gone)
+            if revived:
+                line.kind, line.reason = revived, ""
         if line.kind == "chrome":
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
+            gone.setdefault(line.key, line.reason)
             continue
         reason = _drop_reason(lines, i, region, related)
         if reason:
             removed.append(Removed(line.text, reason))
+            gone.setdefault(line.key, reason)
             continue
+        gone[line.key] = ""  # kept: no later copy is needed
         text = line.text
         cut = _trailing_foreign(text, doc_lang) if line.kind == "good" else None
         if cut is not None:
             removed.append(Removed(text[cut:], "other language"))
             text = text[:cut].rstrip()
         kept.append(text)
-        kept_keys.add(line.key)
     return kept
 
 
