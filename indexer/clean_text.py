@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 
 from indexer.dates import find_date
@@ -29,6 +29,8 @@ MENU_SHARE = 0.3
 # A short line heads a paragraph that follows with at most this many lines between (a
 # product name over its spec lines, a heading over a picture credit).
 SUBHEAD_GAP = 2
+# A sentence ending in a colon introduces up to this many short lines: a list of the article.
+LIST_MAX_ITEMS = 12
 # Link share above which a block is navigation (the page's article body tolerates more).
 MAX_LINKS = 0.5
 MAIN_LINKS = 0.7
@@ -66,7 +68,10 @@ _LABELS = re.compile(
     r"|(?P<rt>reading time\b.*|\d+ min(ute)?s? read)"
     r"|(?P<trust>why you can trust\b.*)"
     r"|(?P<cc>\d+ comments?|comments?( \(\d+\))?|no comments( yet)?|leave a (comment|reply)|"
-    r"view comments|show comments|\d+)"
+    r"view comments|show comments)"
+    # A bare number is a post's vote count or number in a thread (it opens the post), a
+    # counter elsewhere: not the comment counter that ends an article.
+    r"|(?P<num>\d+)"
     r"|(?P<share>share( (this|your|on|via|with)\b.*)?|shares?|tweet|e-?mail|"
     r"print|pin it|whatsapp|facebook|twitter|linkedin|reddit|copy link|copied|save)"
     r"|(?P<rel>same (tag|category|author)|"
@@ -106,9 +111,10 @@ _LABEL_REASONS = {
     "foot": "footer",
     "sign": "sign-off",
     "ts": "timestamp",
+    "num": "count",
 }
 # Reasons that show the text came from a web page with its chrome around the article.
-_WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter"} | {
+_WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter", "count"} | {
     "cookie notice",
     "comment form",
     "navigation",
@@ -121,10 +127,12 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 _SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
+# How the first copy of a sub-heading goes when it was the table of contents above the article.
+_MENU_ABOVE = frozenset({"navigation", "before article"})
 # What ends a thread: the comment form or related stories under an article.
 _THREAD_END = frozenset({"comment form", "related-stories list"})
 # Lines that open a post of a thread: who wrote it and when.
-_ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline"})
+_ATTRIBUTION = frozenset({"forum chrome", "timestamp", "dateline", "count"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
 # Notices that are whole sentences: comment forms, picture credits ("(Image: GETTY)",
@@ -197,6 +205,9 @@ class _Line:
     reason: str = ""
     key: str = ""
     across: bool = False  # dropped because other documents of the corpus print it too
+    # A later copy of a line of this document: what its kind is, without the first copy, is
+    # only worked out (with this context) when that copy was not kept.
+    copy_ctx: _Context | None = None
 
 
 def _cjk_words(run: str) -> list[str]:
@@ -262,8 +273,10 @@ def _is_dateline(text: str) -> bool:
 
 
 def _is_data_row(words: list[str]) -> bool:
+    if len(words) < 3:
+        return False  # most lines tested are menu items: skip the count
     figures = sum(w.isdigit() for w in words)
-    return len(words) >= 3 and figures >= 2 and figures * 3 >= len(words)
+    return figures >= 2 and figures * 3 >= len(words)
 
 
 @dataclass
@@ -284,6 +297,24 @@ def rule_no_words(line: _Line, ctx: _Context) -> str | None:
 def rule_label(line: _Line, ctx: _Context) -> str | None:
     """A short line that is a known label (ad, share prompt, forum panel...)."""
     return label_reason(line.text) if len(line.words) <= 8 else None
+
+
+# A post's stamp in a thread: a numeric date and clock time, often its post number
+# ("11-29-2024, 09:03 AM #1", "Today, 10:12 PM"). Numeric month-first dates with dashes are
+# not read as dates (ambiguous), but with a clock time beside them the line is an attribution.
+_POST_STAMP = re.compile(
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}-\d\d-\d\d|today|yesterday),?\s+"
+    r"\d{1,2}:\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?(?:\s+#\d+)?",
+    re.I,
+)
+
+
+def rule_post_stamp(line: _Line, ctx: _Context) -> str | None:
+    """A line that is only a post's date, time and number opens a post, like a dateline."""
+    text = line.text
+    if (text[0].isdigit() or text[0] in "TtYy") and len(line.words) <= 8:
+        return "dateline" if _POST_STAMP.fullmatch(text) else None
+    return None
 
 
 def rule_repeated_across(line: _Line, ctx: _Context) -> str | None:
@@ -320,10 +351,12 @@ def rule_other_language(line: _Line, ctx: _Context) -> str | None:
     return "other language" if _other_language(line, ctx.doc_lang, ctx.stop) else None
 
 
+ChromeRule = Callable[[_Line, _Context], "str | None"]
 # The chrome rules, cheapest first; the first that names a reason decides.
-CHROME_RULES = (
+CHROME_RULES: tuple[ChromeRule, ...] = (
     rule_no_words,
     rule_label,
+    rule_post_stamp,
     rule_repeated_across,
     rule_repeated_here,
     rule_notice,
@@ -350,6 +383,8 @@ def _classify(
         for rule in CHROME_RULES:
             reason = rule(line, ctx)
             if reason:
+                if rule is rule_repeated_here:
+                    line.copy_ctx = ctx  # to judge it alone if its first copy is not kept
                 break
         ctx.seen.add(line.key)
         if reason:
@@ -358,6 +393,17 @@ def _classify(
             line.kind = _text_kind(line, stop)
     _mark_tables(lines)
     _mark_forum_values(lines)
+
+
+def _kind_as_first_copy(line: _Line, ctx: _Context) -> str:
+    """What a repeated line would be without its earlier copy ("" when still chrome)."""
+    if any(rule(line, ctx) for rule in CHROME_RULES[_AFTER_REPEAT:]):
+        return ""
+    return _text_kind(line, ctx.stop)
+
+
+# The rules a later copy is still judged by when its first copy was not kept.
+_AFTER_REPEAT = CHROME_RULES.index(rule_repeated_here) + 1
 
 
 def _mark_tables(lines: list[_Line]) -> None:
@@ -668,11 +714,34 @@ def _outside_reason(line: _Line, i: int, region: _Region, related: bool) -> str:
     return "footer" if len(line.words) <= 8 else "after article"
 
 
+def _revived_kind(lines: list[_Line], i: int, region: _Region, gone: dict[str, str]) -> str:
+    """The kind of a later copy that is text after all ("" if not): in the article, heading
+    a paragraph, its first copy gone with the menu above the article (a table of contents)."""
+    line = lines[i]
+    if (
+        line.copy_ctx is None
+        or gone.get(line.key) not in _MENU_ABOVE
+        or not _in_region(line, i, region)
+        or not _heads_paragraph(lines, i)
+    ):
+        return ""
+    return _kind_as_first_copy(line, line.copy_ctx)
+
+
+def _heads_paragraph(lines: list[_Line], i: int) -> bool:
+    """A paragraph follows with at most SUBHEAD_GAP lines between (and the line is no date)."""
+    following = lines[i + 1 : i + SUBHEAD_GAP + 2]
+    return any(n.kind == "good" for n in following) and not _is_dateline(lines[i].text)
+
+
+def _in_region(line: _Line, i: int, region: _Region) -> bool:
+    return region.start <= i < region.end or line.block.main or i in region.extra
+
+
 def _drop_reason(lines: list[_Line], i: int, region: _Region, related: bool) -> str | None:
     """Why a line that is not chrome is dropped (outside the article, a stray short line)."""
     line = lines[i]
-    inside = region.start <= i < region.end or line.block.main or i in region.extra
-    if not inside:
+    if not (region.start <= i < region.end or line.block.main or i in region.extra):
         return _outside_reason(line, i, region, related)
     if line.kind == "short" and not region.whole and not _keep_short(lines, i, region.end):
         return "short line in article"
@@ -688,19 +757,27 @@ def _keep_lines(
 ) -> list[str]:
     """The article's text lines in order; every dropped line goes to `removed` with its reason."""
     kept: list[str] = []
+    gone: dict[str, str] = {}  # why each line's first copy was dropped ("" when kept)
     related = False
     for i, line in enumerate(lines):
         if title_key and line.key == title_key:
             removed.append(Removed(line.text, "headline"))
             continue
+        if line.copy_ctx is not None:
+            revived = _revived_kind(lines, i, region, gone)
+            if revived:
+                line.kind, line.reason = revived, ""
         if line.kind == "chrome":
             related = related or line.reason == "related-stories list"
             removed.append(Removed(line.text, line.reason))
+            gone.setdefault(line.key, line.reason)
             continue
         reason = _drop_reason(lines, i, region, related)
         if reason:
             removed.append(Removed(line.text, reason))
+            gone.setdefault(line.key, reason)
             continue
+        gone[line.key] = ""  # kept: no later copy is needed
         text = line.text
         cut = _trailing_foreign(text, doc_lang) if line.kind == "good" else None
         if cut is not None:
@@ -815,7 +892,20 @@ def _keep_short(lines: list[_Line], i: int, end: int) -> bool:
         return False
     if line.block.heading:
         return True
+    if _under_list_lead(lines, i):
+        return True
     return any(lines[j].kind == "good" for j in range(i + 1, min(end, i + SUBHEAD_GAP + 2)))
+
+
+def _under_list_lead(lines: list[_Line], i: int) -> bool:
+    """An item of a list that a sentence ending in a colon introduces ("You will need:")."""
+    for j in range(i - 1, max(-1, i - 1 - LIST_MAX_ITEMS), -1):
+        above = lines[j]
+        if above.kind in ("good", "near"):
+            return above.text.endswith(":")
+        if above.kind == "chrome" and above.reason not in _SOFT_REASONS:
+            return False
+    return False
 
 
 def reflow(text: str) -> list[str]:

@@ -63,3 +63,24 @@ def test_a_product_heading_over_a_short_line_keeps_its_place_in_a_text_dump() ->
     lines = clean_bytes(path.read_bytes(), "4823.txt").text.split("\n")
     assert "Mchose Ultra K7: budget price, premium performance" in lines
     assert "Endgame Gear XM2we: reliable wireless domination" in lines
+
+
+def test_sub_headings_listed_in_a_table_of_contents_stay() -> None:
+    # A list article whose contents box above it names every section: the sections' own
+    # headings were dropped as later copies of those menu lines.
+    doc = clean_bytes(require_shared("wcxb-dev", "text", "0252.txt").read_bytes(), "0252.txt")
+    lines = doc.text.split("\n")
+    # Gone before: only the contents box's copy was seen, and it went as navigation.
+    assert "2. Penguin Random House" in lines
+    assert "5. Hachette Book Group" in lines
+    assert lines.count("5. Hachette Book Group") == 1
+
+
+def test_a_list_a_colon_introduces_stays_in_a_text_dump() -> None:
+    # A programming article: "... the handler:" followed by one short line per feature; a
+    # text dump does not mark them as list items, so each went as a short line.
+    doc = clean_bytes(require_shared("wcxb-dev", "text", "0443.txt").read_bytes(), "0443.txt")
+    lines = doc.text.split("\n")
+    # Both gone before.
+    assert "Captures request messages before they’re sent" in lines
+    assert "CategoryName - custom logger category for filtering" in lines

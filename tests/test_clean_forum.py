@@ -9,7 +9,7 @@ from metric import bag_score
 from shared_data import require_shared
 
 from indexer.clean import clean_bytes
-from indexer.clean_text import _more_runs
+from indexer.clean_text import Block, _Line, _more_runs, label_reason, rule_post_stamp
 
 
 def truth(page_id: str) -> str:
@@ -97,3 +97,30 @@ def test_user_panel_counts_are_forum_chrome() -> None:
     # A sentence or heading that merely starts with such a word is not a panel.
     assert label_reason("Posts about the war") is None
     assert label_reason("Messages from the front") is None
+
+
+def test_a_numeric_post_stamp_opens_a_post_of_a_text_dump() -> None:
+    # A vBulletin thread: each post opens with "11-29-2024, 09:03 AM #1", which is no
+    # dateline (month-first dashes), so the thread was never seen and only one post was kept.
+    doc = clean_bytes(require_shared("wcxb-dev", "text", "0533.txt").read_bytes(), "0533.txt")
+    # F1 0.620 before (recall 0.47); 0.804 after.
+    score = bag_score(doc.text, truth("0533"))
+    assert score.recall >= 0.65 and score.precision >= 0.9
+    assert "11-29-2024, 09:03 AM #1" not in doc.text.split("\n")
+    assert rule_post_stamp(_line("Today, 10:12 PM"), None) == "dateline"
+    assert rule_post_stamp(_line("11-29-2024, 09:03 AM #1"), None) == "dateline"
+    assert rule_post_stamp(_line("Meet at 11-29-2024, 09:03 AM"), None) is None
+
+
+def _line(text: str) -> _Line:
+    return _Line(text, text.lower().split(), Block(text))
+
+
+def test_a_bare_vote_count_opens_a_post_and_walls_nothing() -> None:
+    # A Server Fault question dump: each post opens with its vote count ("0", "-1"), read as
+    # a comment counter that ends the article, so the later answers were cut.
+    doc = clean_bytes(require_shared("wcxb-dev", "text", "2828.txt").read_bytes(), "2828.txt")
+    # Recall 0.62 before.
+    score = bag_score(doc.text, truth("2828"))
+    assert score.recall >= 0.85 and score.precision >= 0.9
+    assert label_reason("-1") == "count" and label_reason("12 comments") == "comment counter"
