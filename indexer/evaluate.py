@@ -30,13 +30,6 @@ class Bonus:
     scores: np.ndarray  # what it adds to each of them where the words are near enough
     check: Callable[[int], bool]
 
-    def add(self, doc: int, score: float) -> float:
-        """`score` plus the bonus if `doc` earns it."""
-        i = int(np.searchsorted(self.docs, doc))
-        if i < len(self.docs) and self.docs[i] == doc and self.check(doc):
-            score += float(self.scores[i])
-        return score
-
 
 @dataclass
 class Matches:
@@ -180,10 +173,9 @@ class Evaluator:
         docs, t = found[0][0].docs, found[0][0].ntf * found[0][1]
         for p, w in found[1:]:
             docs, t = _merged(docs, t, p.docs, p.ntf * w)
-        k1 = ranking.WEIGHTING.K1
         idf = bm25f.lucene_idf(max(p.df for p, _ in found), self.n)
         out.mask[docs] = True
-        out.scores[docs] += q.boost * idf * (k1 + 1) * t / (t + k1)
+        out.scores[docs] += q.boost * idf * bm25f.saturate(t, ranking.WEIGHTING.K1)
 
     def _or(self, q: wq.Or, optional: bool) -> Matches:
         # Accumulated in place: a word is an Or of four terms, and a dense array per term
@@ -275,8 +267,8 @@ class Evaluator:
         docs = m.docs
         if newest:
             codes, _ = self.arrays.column(self.reader, "date")
-            order = _best(codes[docs].astype(np.float64), docs, limit)[:limit]
-            return [(self._final(m, int(d)), int(d)) for d in docs[order]]
+            latest = docs[_best(codes[docs].astype(np.float64), docs, limit)[:limit]]
+            return list(zip(self._finals(m, latest), latest.tolist(), strict=True))
         if m.bonuses:
             # Scattered over each bonus's own documents: a long query has hundreds of
             # bonuses, and looking every candidate up in each was most of its cost.
@@ -308,16 +300,15 @@ class Evaluator:
         return sorted(done, key=_rank)[:limit]
 
     def _finals(self, m: Matches, docs: np.ndarray) -> list[float]:
-        """`_final` of each of `docs`, each bonus's documents looked up for all at once: a
-        lookup per document and bonus was most of a long query's top k. Scores found before
-        (by an earlier top() of the same matches) are not checked again."""
+        """Each of `docs`' exact score (its bonuses checked), each bonus's documents looked up
+        for all at once: a lookup per document and bonus was most of a long query's top k.
+        Scores found before (by an earlier top() of the same matches) are not checked again."""
         known = m.finals
-        todo = np.array([d for d in docs.tolist() if d not in known], dtype=np.int64)
-        found = self._checked(m, todo)
+        todo = [d for d in docs.tolist() if d not in known]
+        found = dict(zip(todo, self._checked(m, np.array(todo, dtype=np.int64)), strict=True))
         if not self.timed_out:  # a partial score is not kept for a later, longer top k
-            known.update(zip(todo.tolist(), found, strict=True))
-        found_at = dict(zip(todo.tolist(), found, strict=True))
-        return [known[d] if d in known else found_at[d] for d in docs.tolist()]
+            known.update(found)
+        return [known[d] if d in known else found[d] for d in docs.tolist()]
 
     def _checked(self, m: Matches, docs: np.ndarray) -> list[float]:
         scores = m.scores[docs]
@@ -325,17 +316,10 @@ class Evaluator:
             at = np.searchsorted(b.docs, docs)
             held = np.flatnonzero(at < len(b.docs))
             held = held[b.docs[at[held]] == docs[held]]
-            for k in held.tolist():  # bonuses in order per document, as _final adds them
+            for k in held.tolist():  # bonuses in the order the query lists them
                 if not self._expired() and b.check(int(docs[k])):
                     scores[k] += b.scores[at[k]]
         return scores.tolist()
-
-    def _final(self, m: Matches, doc: int) -> float:
-        score = float(m.scores[doc])
-        for b in m.bonuses:
-            if not self._expired():
-                score = b.add(doc, score)
-        return score
 
     def facet(
         self, m: Matches, fieldname: str, limit: int, by_count: bool
