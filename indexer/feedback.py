@@ -20,7 +20,7 @@ from collections import Counter
 
 from whoosh import query as wq
 
-from . import bm25f, ranking
+from . import ranking
 from .analysis import stem_terms
 
 # How many documents, words and what weight: ranking.PARAMS (feedback_docs, feedback_terms,
@@ -83,21 +83,19 @@ def _fields(weighted: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
 
 
 def expansion(reader, top: list[tuple[float, int]], query_mass: float) -> list[wq.Query]:
-    """Weighted Term queries for the strongest relevance-model words (expansion_terms)."""
-    terms = expansion_terms(reader, top, query_mass)
-    if ranking.PARAMS.fields == "sum":
-        return [wq.Term(name, term, boost=boost) for name, term, boost in terms]
-    # BM25F: a word's fields are one term weighted by its body boost (the title's is
-    # title_weight times it).
+    """Weighted queries for the strongest relevance-model words (expansion_terms), each word's
+    fields combined as a query word's are (ranking.word_query)."""
     words: dict[str, list[tuple[str, float]]] = {}
-    for name, term, boost in terms:
+    for name, term, boost in expansion_terms(reader, top, query_mass):
         words.setdefault(term, []).append((name, boost))
-    return [_fielded(term, fields) for term, fields in words.items()]
+    return [_word(term, fields) for term, fields in words.items()]
 
 
-def _fielded(term: str, fields: list[tuple[str, float]]) -> wq.Query:
+def _word(term: str, fields: list[tuple[str, float]]) -> wq.Query:
+    """The word weighted by its body boost, each field by its share of it (the title's is
+    title_weight)."""
     weight = dict(fields)["body"]
-    return bm25f.Fielded([wq.Term(n, term, boost=b / weight) for n, b in fields], boost=weight)
+    return ranking.word_query([wq.Term(n, term, boost=b / weight) for n, b in fields], weight)
 
 
 def expand(evaluator, q: wq.Query, query_mass: float, filter_q=None) -> wq.Query:
