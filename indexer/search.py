@@ -379,8 +379,7 @@ class WhooshEngine:
         self.reader = searcher.reader()
         self.compiler = Compiler(self.reader, limits.max_prefix_terms)
         self.evaluator = Evaluator(searcher, deadline)
-        self.codes, self.story_ids = stories.story_codes(searcher, self.evaluator.arrays)
-        self.members = stories.story_members(self.evaluator.arrays, self.codes)
+        self.stories = stories.story_codes(searcher, self.evaluator.arrays)
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -405,7 +404,7 @@ class WhooshEngine:
             q = wq.AndMaybe(q, wq.Or(bonus))
         if mode == "feedback":
             q = feedback.expand(self.evaluator, q, plan.mass, filter_q)
-        return _run(self.evaluator, q, request, filter_q, limit, self.codes)
+        return _run(self.evaluator, q, request, filter_q, limit, self.stories.codes)
 
     def hits(self, run: _Run, ranked: list[tuple[float, int]], matcher) -> list[Hit]:
         """The page's results, each with its story and the story's other matching copies."""
@@ -413,8 +412,8 @@ class WhooshEngine:
         out = []
         for score, doc in ranked:
             hit = _hit(self.searcher, score, doc, matcher)
-            hit.story = self.story_ids[self.codes[doc]]
-            others = stories.versions(doc, run.mask, self.codes, self.members)
+            hit.story = self.stories.ids[self.stories.codes[doc]]
+            others = stories.versions(doc, run.mask, self.stories)
             hit.versions = [doc_id(source_names[source_codes[d]]) for d in others]
             out.append(hit)
         return out

@@ -18,7 +18,7 @@ import json
 import re
 import weakref
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -229,15 +229,6 @@ class Signatures:
             self._blocks = [np.concatenate(self._blocks)]
         return self._blocks[0]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys(self.sources))
-
-    def __len__(self) -> int:
-        return len(set(self.sources))
-
-    def __contains__(self, source: object) -> bool:
-        return source in set(self.sources)
-
 
 def _sorted_rows(sources: list[str], rows: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The distinct sources sorted, each with its last row."""
@@ -329,12 +320,25 @@ def load(folder: Path, name: str = STORIES_FILE, signatures: bool = True) -> Sto
 
 # --- at search time -----------------------------------------------------------------------
 
-# Per generation's arrays: the story code of each document number, and the story ids.
+# Per generation's arrays: the story code of each document number, the story ids, and each
+# story's documents.
 _CODES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def story_codes(searcher, arrays) -> tuple[np.ndarray, list[str]]:
-    """(story code per document number, story id per code) of the searcher's generation.
+@dataclass(frozen=True)
+class StoryCodes:
+    """A generation's stories at search time: `codes[docnum]` is a story code, `ids[code]`
+    its story id; `order[starts[c]:starts[c + 1]]` are code c's documents, in document order
+    (a story's copies without a scan of the whole index)."""
+
+    codes: np.ndarray
+    ids: list[str]
+    order: np.ndarray
+    starts: np.ndarray
+
+
+def story_codes(searcher, arrays) -> StoryCodes:
+    """The searcher's generation's StoryCodes, made once per generation.
 
     Documents of an index without a stories file are each their own story."""
     found = _CODES.get(arrays)
@@ -348,8 +352,10 @@ def story_codes(searcher, arrays) -> tuple[np.ndarray, list[str]]:
     of = table.story_of() if table else {}
     story_ids = [of.get(name) or doc_id(name) for name in names]
     unique, per_name = np.unique(np.array(story_ids, dtype=object), return_inverse=True)
-    found = (per_name.astype(np.int64)[codes], [str(u) for u in unique])
-    _CODES[arrays] = found
+    story = per_name.astype(np.int64)[codes]
+    order = np.argsort(story, kind="stable")
+    starts = np.searchsorted(story[order], np.arange(len(unique) + 1))
+    found = _CODES[arrays] = StoryCodes(story, [str(u) for u in unique], order, starts)
     return found
 
 
@@ -387,30 +393,9 @@ def count_stories(mask: np.ndarray, codes: np.ndarray) -> int:
     return int(np.count_nonzero(np.bincount(codes[mask])))
 
 
-# Per generation's arrays: each story's documents, as (docnums by story, where each starts).
-_MEMBERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def story_members(arrays, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers grouped by story code, in document order within a story; the start
-    of each code's group, one more than the codes): a story's copies without a scan of all."""
-    found = _MEMBERS.get(arrays)
-    if found is None:
-        order = np.argsort(codes, kind="stable")
-        size = int(codes.max()) + 1 if len(codes) else 0
-        starts = np.searchsorted(codes[order], np.arange(size + 1))
-        found = _MEMBERS[arrays] = (order, starts)
-    return found
-
-
-def versions(doc: int, mask: np.ndarray, codes: np.ndarray, members=None) -> np.ndarray:
-    """The other matching documents of `doc`'s story, in document order (`members`, from
-    story_members, makes it the story's own size rather than the index's)."""
-    if members is None:
-        others = np.flatnonzero(mask & (codes == codes[doc]))
-    else:
-        order, starts = members
-        code = codes[doc]
-        group = order[starts[code] : starts[code + 1]]
-        others = group[mask[group]]
+def versions(doc: int, mask: np.ndarray, stories: StoryCodes) -> np.ndarray:
+    """The other matching documents of `doc`'s story, in document order."""
+    code = stories.codes[doc]
+    group = stories.order[stories.starts[code] : stories.starts[code + 1]]
+    others = group[mask[group]]
     return others[others != doc]

@@ -272,7 +272,7 @@ def _fill(indices: Indices, target, corpus_dir, old, before, plan: Plan, pool, p
     report = BuildReport(generation=target, indexed=0, full=full)
     record = recorder(report, old, plan.states)
     jobs = clean_jobs(corpus_dir, plan)
-    signatures = {}
+    signatures = stories.Signatures()
 
     def actions():
         for source in plan.to_drop:
@@ -283,7 +283,7 @@ def _fill(indices: Indices, target, corpus_dir, old, before, plan: Plan, pool, p
     _bulk(client, actions())
     table = stories.updated(before, set(plan.to_drop), signatures)
     had = before.story_of() if before else {}
-    had.update({source: doc_id(source) for source in signatures})
+    had.update({source: doc_id(source) for source in signatures.sources})
     _bulk(
         client,
         (
