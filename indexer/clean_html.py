@@ -145,7 +145,7 @@ _META_TAGS = frozenset({"meta", "script", "time", "title"})
 # schema.org's types for a thread and its posts (FAQ Question/Answer blocks sit on articles
 # too, so they are no evidence), and the generator tags of the common forum engines.
 _THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage", "SocialMediaPosting"})
-_THREAD_ITEMTYPE = re.compile(r"schema\.org/(?:DiscussionForumPosting|QAPage|SocialMediaPosting)\b")
+_THREAD_ITEMTYPE = re.compile(rf"schema\.org/(?:{'|'.join(sorted(_THREAD_TYPES))})\b")
 _FORUM_ENGINES = re.compile(
     r"\b(?:discourse|xenforo|vbulletin|phpbb|invision|mybb|smf|simple machines|nodebb|flarum|"
     r"vanilla|burning board|woltlab)\b",

@@ -741,7 +741,7 @@ def _in_region(line: _Line, i: int, region: _Region) -> bool:
 def _drop_reason(lines: list[_Line], i: int, region: _Region, related: bool) -> str | None:
     """Why a line that is not chrome is dropped (outside the article, a stray short line)."""
     line = lines[i]
-    if not (region.start <= i < region.end or line.block.main or i in region.extra):
+    if not _in_region(line, i, region):
         return _outside_reason(line, i, region, related)
     if line.kind == "short" and not region.whole and not _keep_short(lines, i, region.end):
         return "short line in article"

@@ -98,12 +98,16 @@ _DASH = re.compile(r"\s+[-–—]\s+")
 PIPE_HEAD_WORDS = 2
 
 
+def _without_pipe_tail(title: str) -> str:
+    """The part before a " | " when it is long enough to be the headline."""
+    head = _PIPE.split(title)[0]
+    return head if len(head.split()) >= PIPE_HEAD_WORDS else title
+
+
 def without_tagline(title: str, sources: TitleSources) -> str:
     """`title` without a " | section" tail, and without a " - subtitle" that another source
     leaves out (the <h1> or og:title prints the headline alone)."""
-    parts = _PIPE.split(title)
-    if len(parts) > 1 and len(parts[0].split()) >= PIPE_HEAD_WORDS:
-        title = parts[0]
+    title = _without_pipe_tail(title)
     head = _DASH.split(title)[0]
     if head != title:
         others = (sources.h1, sources.og, sources.ld, sources.title)
@@ -170,9 +174,9 @@ def text_title(title: str | None) -> str | None:
     """A text dump's title without the " | Site" or short " - Site" after its headline."""
     if not title:
         return title
-    head = _PIPE.split(title)[0]
-    title = head if len(head.split()) >= PIPE_HEAD_WORDS else title
-    last = next(iter(reversed(list(_DASH.finditer(title)))), None)
+    title = _without_pipe_tail(title)
+    dashes = list(_DASH.finditer(title))
+    last = dashes[-1] if dashes else None
     if last and len(title[last.end() :].split()) <= TEXT_DASH_TAIL_WORDS and not title.isupper():
         return title[: last.start()]
     return title
