@@ -36,7 +36,7 @@ MORE_HITS = 2
 # text holds its own typos ("goverment" is in 8 Reuters stories, "government" in 2,105).
 KNOWN_MAX_SHARE = 0.01
 MORE_POPULAR = 20
-_EXACT = ("body_exact", "title_exact")
+EXACT_FIELDS = ("body_exact", "title_exact")
 
 # A word as typed that may be respelled: plain lower-case ASCII letters, not part of a longer
 # token, a name ("Lotus" is not "lotus"), a field ("title:") or a prefix ("denucl*").
@@ -86,7 +86,7 @@ def max_edits(word: str) -> int:
 
 
 def _frequency(reader, word: str) -> int:
-    return sum(reader.doc_frequency(name, word) for name in _EXACT)
+    return sum(reader.doc_frequency(name, word) for name in EXACT_FIELDS)
 
 
 def _candidates(reader, word: str, limit: int) -> dict[str, int]:
@@ -98,11 +98,11 @@ def _candidates(reader, word: str, limit: int) -> dict[str, int]:
     if limit == 1:  # a few hundred set lookups beat a scan
         edits = _one_edit(word)
         for leaf, _ in reader.leaf_readers():
-            for name in _EXACT:
+            for name in EXACT_FIELDS:
                 found.update(dict.fromkeys(edits & _segment_terms(leaf, name)[1], 1))
         return found
     for leaf, _ in reader.leaf_readers():
-        for name in _EXACT:
+        for name in EXACT_FIELDS:
             by_length, _ = _segment_terms(leaf, name)
             for size in range(len(word) - limit, len(word) + limit + 1):
                 for cand, dist, _ in process.extract_iter(
@@ -193,7 +193,7 @@ def respell(q: str, node: Node | None, reader, count_all, candidates=_candidates
             known_fixed |= known > 0
     if not fixes:
         return None
-    words = [w for w in positive_words(node) if isinstance(w, Word) and w.text not in STOPWORDS]
+    words = counted_words(node)
 
     def with_all(spelling: dict[str, str]) -> int:
         """Documents holding every word of the query, respelled by `spelling`."""
@@ -205,3 +205,8 @@ def respell(q: str, node: Node | None, reader, count_all, candidates=_candidates
     if found < MIN_HITS or found < (MORE_HITS if known_fixed else 1) * with_all({}):
         return None
     return _TYPED.sub(lambda m: fixes.get(m.group(1), m.group(1)), q)
+
+
+def counted_words(node: Node | None) -> list[Word]:
+    """The query's words that respell's document counts require (its non-stopwords)."""
+    return [w for w in positive_words(node) if isinstance(w, Word) and w.text not in STOPWORDS]

@@ -31,9 +31,9 @@ from ..query import (
     positive_words,
 )
 from ..search import FACET_VALUES, Hit, SearchRequest, _Run, stored_hit
+from ..suggest import EXACT_FIELDS, counted_words, max_edits, respell
 from ..suggest import MAX_WORD_CHARS as MAX_CHARS
 from ..suggest import MIN_WORD_CHARS as MIN_CHARS
-from ..suggest import max_edits, respell
 
 # Whoosh field names (what the policy and feedback speak) -> this mapping's fields.
 FIELDS = {
@@ -386,7 +386,7 @@ class OpenSearchEngine:
         wanted = {
             f"{name}|{w}": {"term": {FIELDS[name]: w}}
             for w in words
-            for name in ("body_exact", "title_exact")
+            for name in EXACT_FIELDS
             if (name, w) not in self.reader._df
         }
         aggs = {"words": {"filters": {"filters": wanted}}} if wanted else {}
@@ -475,9 +475,7 @@ class OpenSearchEngine:
         compiler = Compiler(self, 1)
         # respell counts the respelled query and then, mostly, the query as typed (its
         # non-stopwords): asked for the first, both are counted in one round trip.
-        typed = tuple(
-            w for w in positive_words(node) if isinstance(w, Word) and w.text not in STOPWORDS
-        )
+        typed = tuple(counted_words(node))
         found: dict[tuple[Word, ...], int] = {}
 
         def count_all(words: list[Word]) -> int:
@@ -511,7 +509,7 @@ class OpenSearchEngine:
         for word in words:
             options: dict[str, dict[str, int]] = {}
             complete = []
-            for name in ("body_exact", "title_exact"):
+            for name in EXACT_FIELDS:
                 entries = suggest.get(f"{name}|{word}", [])
                 listed = [o for entry in entries for o in entry.get("options", [])]
                 for option in listed:
@@ -528,9 +526,7 @@ class OpenSearchEngine:
                     self.reader._df.setdefault((name, cand), freq)
                 if cand.isalpha() and OSA.distance(word, cand) <= max_edits(word):
                     self.reader.uncounted.update(
-                        (name, cand)
-                        for name in ("body_exact", "title_exact")
-                        if (name, cand) not in self.reader._df
+                        (name, cand) for name in EXACT_FIELDS if (name, cand) not in self.reader._df
                     )
             self.options[word] = list(options)
 
@@ -559,7 +555,7 @@ def _suggesters(words) -> dict:
             },
         }
         for word in words
-        for name in ("body_exact", "title_exact")
+        for name in EXACT_FIELDS
     }
 
 
