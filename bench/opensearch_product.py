@@ -155,11 +155,10 @@ def side_by_side(port: int, url: str, queries, bodies, clients: int, args) -> di
             f"OpenSearch {result['bare'][cut]:.1f} ms (medians of {args.reps}), ratio median "
             f"{result[f'{cut}_ratio']:.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)})"
         )
-    errors = {name: sum(r["errors"] for r in rs) for name, rs in runs.items()}
-    requests = {name: sum(r["requests"] for r in rs) for name, rs in runs.items()}
+    product, bare = result["product"], result["bare"]
     print(
-        f"  errors: product {errors['product']} of {requests['product']}, bare "
-        f"{errors['bare']} of {requests['bare']}"
+        f"  errors: product {product['errors']} of {product['requests']}, bare "
+        f"{bare['errors']} of {bare['requests']}"
     )
     return result
 

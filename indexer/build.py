@@ -427,10 +427,11 @@ def _index_share(work: str, jobs: list, progress_file: str) -> tuple:
             else:
                 verdicts.append((source, result, None))
             os.write(fd, b".")
+        sigs = sigs[:kept].copy()
         if not writer._added:
             writer._close_segment()
-            return None, verdicts, sigs[:0]
-        return writer._finalize_segment(), verdicts, sigs[:kept].copy()
+            return None, verdicts, sigs
+        return writer._finalize_segment(), verdicts, sigs
     finally:
         os.close(fd)
 
