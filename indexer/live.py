@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,16 @@ class _Generation:
         self.info = IndexInfo(name, self.index.doc_count(), built_at)
 
 
+def _stamp(path: Path) -> tuple | None:
+    """What changes whenever the pointer file is written: gens.write_atomic replaces it (a
+    new inode and new times), so an equal stamp means the same pointer."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class LiveIndex:
     """Keeps searchers open on the live generation and moves to a new one when it appears.
 
@@ -49,8 +60,15 @@ class LiveIndex:
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._local = threading.local()
+        # (pointer stamp, its generation) as last read, one tuple so threads see both or
+        # neither: a stat per request instead of reading the pointer (~4 against ~20 µs).
+        self._seen: tuple[tuple | None, _Generation | None] = (None, None)
 
     def _current(self) -> _Generation:
+        stamp = _stamp(self.index_dir / gens.CURRENT)
+        seen_stamp, seen = self._seen
+        if stamp is not None and stamp == seen_stamp:
+            return seen
         name = gens.read_pointer(self.index_dir)
         if name is None:
             if self._generation is not None:
@@ -63,6 +81,7 @@ class LiveIndex:
                 if self._generation is None or self._generation.name != name:
                     self._generation = _Generation(self.index_dir, name)
                 generation = self._generation
+        self._seen = (stamp, generation)  # stamped before the read: a change is read again
         return generation
 
     def searcher(self) -> Searcher:
