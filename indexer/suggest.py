@@ -10,6 +10,9 @@ bench/suggest_eval.py; the thresholds and their table are in docs/decisions.md.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -42,29 +45,53 @@ EXACT_FIELDS = ("body_exact", "title_exact")
 # token, a name ("Lotus" is not "lotus"), a field ("title:") or a prefix ("denucl*").
 _TYPED = re.compile(r"(?<![\w:*.'’-])([a-z]+)(?![\w:*'’]|\.\w)")
 
-# (segment id, field) -> the segment's terms by length. A segment never changes once written,
-# and generations share segments, so the lists outlive searchers; the oldest are dropped.
-_TERMS: dict[tuple[str, str], tuple[dict[int, list[str]], frozenset[str]]] = {}
+
+class _Terms(NamedTuple):
+    """One segment's terms of one field, as did-you-mean reads them."""
+
+    by_length: dict[int, list[str]]
+    all: frozenset[str]
+    frequencies: dict[int, array]  # by_length's document frequencies, term for term
+
+
+# (segment id, field) -> the segment's terms. A segment never changes once written, and
+# generations share segments, so the lists outlive searchers; the oldest are dropped.
+_TERMS: dict[tuple[str, str], _Terms] = {}
 _TERMS_MAX = 32
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _segment_terms(leaf, name: str) -> tuple[dict[int, list[str]], frozenset[str]]:
+def _segment_terms(leaf, name: str) -> _Terms:
     """The segment's terms of `name` by length (a word n edits away differs in length by at
-    most n, so a scan reads a few lengths, not the whole vocabulary), and as a set."""
+    most n, so a scan reads a few lengths, not the whole vocabulary), as a set, and with
+    their document frequencies (4 bytes a term)."""
     segment = leaf.segment()
     key = (segment.segment_id(), name) if segment is not None else (str(id(leaf)), name)
     terms = _TERMS.get(key)
     if terms is None:
         by_length: dict[int, list[str]] = {}
+        frequencies: dict[int, array] = {}
         if name in leaf.indexed_field_names():
-            for term in leaf.field_terms(name):
+            to_text = leaf.schema[name].from_bytes
+            for raw, info in leaf.iter_field(name):  # in order: each length's list is sorted
+                term = to_text(raw)
                 by_length.setdefault(len(term), []).append(term)
-        terms = (by_length, frozenset(t for group in by_length.values() for t in group))
+                frequencies.setdefault(len(term), array("I")).append(info.doc_frequency())
+        every = frozenset(t for group in by_length.values() for t in group)
+        terms = _Terms(by_length, every, frequencies)
         while len(_TERMS) >= _TERMS_MAX:
             _TERMS.pop(next(iter(_TERMS)), None)
         _TERMS[key] = terms
     return terms
+
+
+def _segment_frequency(leaf, name: str, term: str) -> int:
+    """The term's document frequency in the segment, from its sorted terms of that length:
+    Whoosh reads it from the term file (~20 µs a segment and field)."""
+    terms = _segment_terms(leaf, name)
+    group = terms.by_length.get(len(term), [])
+    i = bisect_left(group, term)
+    return terms.frequencies[len(term)][i] if i < len(group) and group[i] == term else 0
 
 
 def _one_edit(word: str) -> set[str]:
@@ -99,11 +126,11 @@ def _candidates(reader, word: str, limit: int) -> dict[str, int]:
         edits = _one_edit(word)
         for leaf, _ in reader.leaf_readers():
             for name in EXACT_FIELDS:
-                found.update(dict.fromkeys(edits & _segment_terms(leaf, name)[1], 1))
+                found.update(dict.fromkeys(edits & _segment_terms(leaf, name).all, 1))
         return found
     for leaf, _ in reader.leaf_readers():
         for name in EXACT_FIELDS:
-            by_length, _ = _segment_terms(leaf, name)
+            by_length = _segment_terms(leaf, name).by_length
             for size in range(len(word) - limit, len(word) + limit + 1):
                 for cand, dist, _ in process.extract_iter(
                     word, by_length.get(size, ()), scorer=OSA.distance, score_cutoff=limit
@@ -158,8 +185,9 @@ def suggest(evaluator, q: str, node: Node | None, filter_q=None) -> str | None:
 
 
 class _KnownFrequencies:
-    """The reader, answering doc_frequency from the postings the query has already loaded:
-    Whoosh's own lookup costs ~40 µs a field, and every query word was just looked up."""
+    """The reader, answering doc_frequency from the postings the query has already loaded
+    (every query word was just looked up) or the spelling candidates' segment terms:
+    Whoosh's own lookup costs ~40 µs a field."""
 
     def __init__(self, reader, arrays):
         self._reader = reader
@@ -167,7 +195,12 @@ class _KnownFrequencies:
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         known = self._arrays.doc_frequency(fieldname, text)
-        return self._reader.doc_frequency(fieldname, text) if known is None else known
+        if known is not None:
+            return known
+        if fieldname in EXACT_FIELDS:  # a candidate: its segments' terms are read already
+            leaves = self._reader.leaf_readers()
+            return sum(_segment_frequency(leaf, fieldname, text) for leaf, _ in leaves)
+        return self._reader.doc_frequency(fieldname, text)
 
     def __getattr__(self, name: str):
         return getattr(self._reader, name)
