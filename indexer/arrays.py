@@ -10,12 +10,17 @@ file positions.
 
 from __future__ import annotations
 
+import os
+import pickle
 import threading
+import weakref
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher
+from whoosh.columns import CompressedBytesColumn, PickleColumn
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -160,7 +165,6 @@ class IndexArrays:
             found = self._columns[fieldname] = (codes.astype(np.int64), [str(n) for n in names])
         return found
 
-
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else (value or "")
 
@@ -200,6 +204,41 @@ def _length_bytes(leaf, fieldname: str) -> np.ndarray:
         count = min(column._count, len(out))
         out[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
     return out
+
+
+# reader -> (each leaf's first document number, each leaf's stored-fields column reader).
+_STORED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _stored_columns(reader) -> tuple[list[int], list]:
+    found = _STORED.get(reader)
+    if found is None:
+        leaves = reader.leaf_readers()
+        columns = [leaf._perdoc._cached_reader("_stored", STORED_COLUMN) for leaf, _ in leaves]
+        found = _STORED[reader] = ([offset for _, offset in leaves], columns)
+    return found
+
+
+def stored_fields(reader, docnum: int) -> dict:
+    """`reader.stored_fields(docnum)`, read with one `pread` of the segment's stored column:
+    Whoosh's way there (the multi-reader, two wrapped column readers, a seek and a read)
+    cost a third of the ~25 µs a result's stored fields take."""
+    starts, columns = _stored_columns(reader)
+    i = bisect_right(starts, docnum) - 1
+    column, local = columns[i], docnum - starts[i]
+    inner = getattr(column, "_child", None)
+    if not (
+        isinstance(column, PickleColumn.Reader)
+        and isinstance(inner, CompressedBytesColumn.Reader)
+        and inner._dbfile.is_real
+    ):
+        return reader.stored_fields(docnum)
+    length = inner._lengths[local]
+    if not length:
+        return {}
+    data = os.pread(inner._dbfile.fileno(), length, inner._basepos + inner._offsets[local])
+    schema = reader.schema  # fields no longer in the schema are left out, as Whoosh does
+    return {k: v for k, v in pickle.loads(inner._decompress(data)).items() if k in schema}
 
 
 _BY_GENERATION: OrderedDict[tuple, IndexArrays] = OrderedDict()

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 from whoosh import query as wq
 
-from . import feedback, highlight, ranking, stories
+from . import arrays, feedback, highlight, ranking, stories
 from .analysis import STOPWORDS, stem, words
 from .config import SearchConfig
 from .document import Document, doc_id
@@ -349,7 +349,7 @@ def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
 
 
 def _hit(searcher, score: float, docnum: int, matcher: highlight.Matcher) -> Hit:
-    return stored_hit(score, searcher.stored_fields(docnum), matcher)
+    return stored_hit(score, arrays.stored_fields(searcher.reader(), docnum), matcher)
 
 
 def stored_hit(score: float, stored: Mapping, matcher: highlight.Matcher) -> Hit:
