@@ -73,6 +73,7 @@ class IndexArrays:
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._distinct: dict[str, bool] = {}
 
     # --- postings --------------------------------------------------------------------------
 
@@ -164,6 +165,16 @@ class IndexArrays:
             names, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
             found = self._columns[fieldname] = (codes.astype(np.int64), [str(n) for n in names])
         return found
+
+    def distinct(self, reader, fieldname: str) -> bool:
+        """Whether no two live documents share a value of `fieldname` (every file is its own
+        source; an updated file's deleted old copy does not count)."""
+        found = self._distinct.get(fieldname)
+        if found is None:
+            live = self.column(reader, fieldname)[0][self.live]
+            found = self._distinct[fieldname] = len(np.unique(live)) == len(live)
+        return found
+
 
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else (value or "")

@@ -327,6 +327,8 @@ class Evaluator:
         """The `limit` values of a sortable field with most matches (`by_count`; ties by value)
         or the highest values, with their counts, and how many values match in all."""
         codes, names = self.arrays.column(self.reader, fieldname)
+        if by_count and self.arrays.distinct(self.reader, fieldname):
+            return _distinct_counts(codes[m.docs], names, limit)
         found, counts = _value_counts(codes[m.docs], len(names), bool(names) and names[0] == "")
         distinct = len(found)
         if not by_count:
@@ -344,6 +346,16 @@ class Evaluator:
             found, counts = found[order], counts[order]
         top = zip(found[:limit].tolist(), counts[:limit].tolist(), strict=True)
         return [(names[i], n) for i, n in top], distinct
+
+
+def _distinct_counts(values: np.ndarray, names: list[str], limit: int):
+    """facet() when every document has its own value: each matching value counts once, so
+    the top are the first `limit` values in order, found by a partition rather than a sort
+    of all the matches."""
+    if names and names[0] == "":  # no value
+        values = values[values != 0]
+    top = values if len(values) <= limit else np.partition(values, limit)[:limit]
+    return [(names[i], 1) for i in np.sort(top).tolist()], len(values)
 
 
 def _value_counts(values: np.ndarray, size: int, skip_first: bool):
