@@ -331,7 +331,7 @@ def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
     newest = request.sort == "newest"
     collapsed = (
         stories.collapse(
-            lambda k: evaluator.top(matches, k, newest=newest), matches.mask, codes, limit
+            lambda k: evaluator.top(matches, k, newest=newest), matches.docs, codes, limit
         )
         if request.collapse
         else None
@@ -343,7 +343,7 @@ def _run(evaluator: Evaluator, q, request, filter_q, limit, codes) -> _Run:
         "year": evaluator.facet(matches, "year", FACET_VALUES, by_count=False),
         "month": month_facet(evaluator, matches),
     }
-    n_stories = collapsed.stories if collapsed else stories.count_stories(matches.mask, codes)
+    n_stories = collapsed.stories if collapsed else stories.count_stories(matches.docs, codes)
     total = int(matches.mask.sum())
     return _Run(ranked, total, facets, evaluator.timed_out, matches.mask, n_stories)
 

@@ -367,7 +367,7 @@ class Collapsed:
     stories: int
 
 
-def collapse(top, mask: np.ndarray, codes: np.ndarray, limit: int) -> Collapsed:
+def collapse(top, docs: np.ndarray, codes: np.ndarray, limit: int) -> Collapsed:
     """The first `limit` stories of a ranking, each by its best-ranked copy.
 
     `top(k)` gives the best k (score, docnum); more are asked for while copies of stories
@@ -385,17 +385,21 @@ def collapse(top, mask: np.ndarray, codes: np.ndarray, limit: int) -> Collapsed:
         if len(best) >= limit or len(ranked) < k:
             break
         k *= 4
-    return Collapsed(best[:limit], count_stories(mask, codes))
+    return Collapsed(best[:limit], count_stories(docs, codes))
 
 
-def count_stories(mask: np.ndarray, codes: np.ndarray) -> int:
-    """How many stories the documents of `mask` belong to (a count per code, not a sort)."""
-    return int(np.count_nonzero(np.bincount(codes[mask])))
+def count_stories(docs: np.ndarray, codes: np.ndarray) -> int:
+    """How many stories the documents `docs` belong to (a count per code, not a sort; from
+    the matching documents' numbers, not a mask: indexing by a mask reads every document)."""
+    return int(np.count_nonzero(np.bincount(codes[docs])))
 
 
 def versions(doc: int, mask: np.ndarray, stories: StoryCodes) -> np.ndarray:
     """The other matching documents of `doc`'s story, in document order."""
     code = stories.codes[doc]
-    group = stories.order[stories.starts[code] : stories.starts[code + 1]]
+    lo, hi = stories.starts[code], stories.starts[code + 1]
+    if hi - lo == 1:  # most stories are one document: no mask to read
+        return stories.order[:0]
+    group = stories.order[lo:hi]
     others = group[mask[group]]
     return others[others != doc]
