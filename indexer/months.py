@@ -33,12 +33,13 @@ def month_facet(evaluator: Evaluator, matches: Matches) -> tuple[list[tuple[str,
     """Every "YYYY-MM" with matches, in order, with its count, and how many months there are.
 
     Counted from the date column over all matches (not the page), as vector sums over the
-    days of each month; undated documents are in no month."""
+    days of each month; undated documents are in no month. The matches are read by their
+    document numbers: indexing by the mask reads every document (24 against 8 µs)."""
     codes, names = evaluator.arrays.column(evaluator.reader, "date")
     starts, months = _month_starts(names)
     if not months:
         return [], 0
-    per_day = np.bincount(codes[matches.mask], minlength=len(names))
+    per_day = np.bincount(codes[matches.docs], minlength=len(names))
     per_month = np.add.reduceat(per_day, starts)
     found = np.flatnonzero(per_month)
     return [(months[i], int(per_month[i])) for i in found], len(found)
