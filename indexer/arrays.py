@@ -16,6 +16,7 @@ import threading
 import weakref
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,39 +218,61 @@ def _length_bytes(leaf, fieldname: str) -> np.ndarray:
     return out
 
 
-# reader -> (each leaf's first document number, each leaf's stored-fields column reader).
+@dataclass(frozen=True)
+class _StoredColumn:
+    """Where one segment's pickled, compressed stored fields are (Whoosh's STORED_COLUMN)."""
+
+    fileno: int
+    basepos: int
+    offsets: object  # array: each document's offset from basepos
+    lengths: object  # array: each document's length in bytes, 0 for none
+    decompress: Callable[[bytes], bytes]
+
+    @classmethod
+    def of(cls, leaf) -> _StoredColumn | None:
+        """The segment's column, or None when it is not the file Whoosh 3 writes."""
+        column = leaf._perdoc._cached_reader("_stored", STORED_COLUMN)
+        inner = getattr(column, "_child", None)
+        if not (
+            isinstance(column, PickleColumn.Reader)
+            and isinstance(inner, CompressedBytesColumn.Reader)
+            and inner._dbfile.is_real
+        ):
+            return None
+        dbfile = inner._dbfile
+        return cls(
+            dbfile.fileno(), inner._basepos, inner._offsets, inner._lengths, inner._decompress
+        )
+
+
+# reader -> (each leaf's first document number, its stored column, the schema's field names).
 _STORED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _stored_columns(reader) -> tuple[list[int], list]:
-    found = _STORED.get(reader)
-    if found is None:
-        leaves = reader.leaf_readers()
-        columns = [leaf._perdoc._cached_reader("_stored", STORED_COLUMN) for leaf, _ in leaves]
-        found = _STORED[reader] = ([offset for _, offset in leaves], columns)
-    return found
 
 
 def stored_fields(reader, docnum: int) -> dict:
     """`reader.stored_fields(docnum)`, read with one `pread` of the segment's stored column:
     Whoosh's way there (the multi-reader, two wrapped column readers, a seek and a read)
     cost a third of the ~25 µs a result's stored fields take."""
-    starts, columns = _stored_columns(reader)
+    found = _STORED.get(reader)
+    if found is None:
+        leaves = reader.leaf_readers()
+        starts = [offset for _, offset in leaves]
+        columns = [_StoredColumn.of(leaf) for leaf, _ in leaves]
+        found = _STORED[reader] = (starts, columns, frozenset(reader.schema.names()))
+    starts, columns, names = found
     i = bisect_right(starts, docnum) - 1
     column, local = columns[i], docnum - starts[i]
-    inner = getattr(column, "_child", None)
-    if not (
-        isinstance(column, PickleColumn.Reader)
-        and isinstance(inner, CompressedBytesColumn.Reader)
-        and inner._dbfile.is_real
-    ):
+    if column is None:
         return reader.stored_fields(docnum)
-    length = inner._lengths[local]
+    length = column.lengths[local]
     if not length:
         return {}
-    data = os.pread(inner._dbfile.fileno(), length, inner._basepos + inner._offsets[local])
-    schema = reader.schema  # fields no longer in the schema are left out, as Whoosh does
-    return {k: v for k, v in pickle.loads(inner._decompress(data)).items() if k in schema}
+    data = os.pread(column.fileno, length, column.basepos + column.offsets[local])
+    fields = pickle.loads(column.decompress(data))
+    if fields.keys() <= names:
+        return fields
+    schema = reader.schema  # fields no longer in it are left out, as Whoosh does
+    return {k: v for k, v in fields.items() if k in schema}
 
 
 _BY_GENERATION: OrderedDict[tuple, IndexArrays] = OrderedDict()
