@@ -57,6 +57,7 @@ class LiveIndex:
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
+        self._pointer = self.index_dir / gens.CURRENT
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._local = threading.local()
@@ -65,7 +66,7 @@ class LiveIndex:
         self._seen: tuple[tuple | None, _Generation | None] = (None, None)
 
     def _current(self) -> _Generation:
-        stamp = _stamp(self.index_dir / gens.CURRENT)
+        stamp = _stamp(self._pointer)
         seen_stamp, seen = self._seen
         if stamp is not None and stamp == seen_stamp:
             return seen
