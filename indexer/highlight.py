@@ -23,6 +23,7 @@ _WORD_CHAR = re.compile(r"\w")
 # a stem are the tokens starting so (checked on 67,000 Reuters and 7,700 Cranfield words).
 _CHANGED_LAST = frozenset("eily")
 _IRREGULAR = {"die": "dying", "lie": "lying", "tie": "tying"}
+_UNSEEN = object()
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Matcher:
     exact: set[str] = field(default_factory=set)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
     prefixes: tuple[str, ...] = ()
+    # Each candidate token's key as found (a result's words recur in the next one's text).
+    _keys: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def for_query(cls, node: Node | None) -> Matcher:
@@ -66,19 +69,31 @@ class Matcher:
         if len(low) != len(text):  # a few letters lower to two characters ("İ")
             return self.spans_by_word(text)
         spans: list[tuple[int, int, str]] = []
+        keys = self._keys
         for m in pattern.finditer(low):
-            token = m.group()
-            if m.lastgroup != "phrase" and _inside_token(low, m.start()):
-                continue
+            start = m.start()
             if m.lastgroup == "phrase":
-                spans.append((m.start(), m.end(), " ".join(WORD_RE.findall(token))))
-            elif token in self.exact:
-                spans.append((m.start(), m.end(), token))
-            elif token not in STOPWORDS and stem(token) in self.stems:
-                spans.append((m.start(), m.end(), stem(token)))
-            elif self.prefixes and token.startswith(self.prefixes):
-                spans.append((m.start(), m.end(), token))
+                spans.append((start, m.end(), " ".join(WORD_RE.findall(m.group()))))
+                continue
+            if _inside_token(low, start):
+                continue
+            token = m.group()
+            key = keys.get(token, _UNSEEN)
+            if key is _UNSEEN:
+                key = keys[token] = self._key(token)
+            if key is not None:
+                spans.append((start, m.end(), key))
         return spans
+
+    def _key(self, token: str) -> str | None:
+        """What a candidate token counts as (its stem, or itself), None if it is no match."""
+        if token in self.exact:
+            return token
+        if token not in STOPWORDS and stem(token) in self.stems:
+            return stem(token)
+        if self.prefixes and token.startswith(self.prefixes):
+            return token
+        return None
 
     def spans_by_word(self, text: str) -> list[tuple[int, int, str]]:
         """What spans() finds, by the definition: each word of analysis.words() in turn."""
