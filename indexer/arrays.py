@@ -222,7 +222,7 @@ def _length_bytes(leaf, fieldname: str) -> np.ndarray:
 class _StoredColumn:
     """Where one segment's pickled, compressed stored fields are (Whoosh's STORED_COLUMN)."""
 
-    fileno: int
+    dbfile: object  # Whoosh's StructFile over the column's file
     basepos: int
     offsets: object  # array: each document's offset from basepos
     lengths: object  # array: each document's length in bytes, 0 for none
@@ -239,10 +239,7 @@ class _StoredColumn:
             and inner._dbfile.is_real
         ):
             return None
-        dbfile = inner._dbfile
-        return cls(
-            dbfile.fileno(), inner._basepos, inner._offsets, inner._lengths, inner._decompress
-        )
+        return cls(inner._dbfile, inner._basepos, inner._offsets, inner._lengths, inner._decompress)
 
 
 # reader -> (each leaf's first document number, its stored column, the schema's field names).
@@ -262,12 +259,12 @@ def stored_fields(reader, docnum: int) -> dict:
     starts, columns, names = found
     i = bisect_right(starts, docnum) - 1
     column, local = columns[i], docnum - starts[i]
-    if column is None:
+    if column is None or column.dbfile.is_closed:  # Whoosh's way, or its ReaderClosed
         return reader.stored_fields(docnum)
     length = column.lengths[local]
     if not length:
         return {}
-    data = os.pread(column.fileno, length, column.basepos + column.offsets[local])
+    data = os.pread(column.dbfile.fileno(), length, column.basepos + column.offsets[local])
     fields = pickle.loads(column.decompress(data))
     if fields.keys() <= names:
         return fields

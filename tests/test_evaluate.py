@@ -245,3 +245,21 @@ def test_bm25f_saturates_the_summed_fields_once(searcher):
         t += weight * tf / ((1 - b) + b * reader.doc_field_length(doc, name) / avg)
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
     assert math.isclose(both[doc], idf * t * (k1 + 1) / (t + k1), rel_tol=1e-9)
+
+
+def test_stored_fields_read_directly_are_whooshs(searcher, tmp_path):
+    """arrays.stored_fields (one pread of a segment's column) gives what Whoosh's reader gives,
+    over several segments and deletions; on a closed reader it raises as Whoosh does."""
+    from whoosh.reading import ReaderClosed
+
+    from indexer.arrays import stored_fields
+
+    reader = searcher.reader()
+    assert len(reader.leaf_readers()) > 1 and reader.has_deletions()
+    for doc in reader.all_doc_ids():
+        assert stored_fields(reader, doc) == reader.stored_fields(doc)
+    other = LiveIndex(Path(searcher._ix.storage.folder).parent).searcher()
+    stored_fields(other.reader(), 0)
+    other.close()
+    with pytest.raises(ReaderClosed):
+        stored_fields(other.reader(), 0)
