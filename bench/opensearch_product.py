@@ -2,7 +2,7 @@
 product's HTTP latency beside a bare OpenSearch query with the same DSL (issue 14, section 6).
 
     python bench/opensearch_product.py --url http://127.0.0.1:9200 [--reps 5] [--seconds 10]
-        [--json F] [--no-build]
+        [--json F] [--no-build] [--baseline TREE]
 
 Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
 - build: `seedsearch index --full` with `[backend] kind = "opensearch"`: documents/s
@@ -13,13 +13,19 @@ Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
   the ratio is the product's own overhead (cleaning and policy excluded: it is all query
   path: parsing, the policy's extra calls, snippets, JSON, the WSGI server). Both sides run
   `--reps` times, alternating, and the medians are reported (two cores shared with the node
-  make single runs noisy); the bodies bare sent are written to WORK/bodies.json.
+  make single runs noisy); the bodies bare sent are written to WORK/bodies.json. With
+  `--baseline TREE` a second `seedsearch serve` runs TREE's code (e.g. `git archive main`
+  unpacked) on the same index as a third side, so a change is measured against its base in
+  the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -61,7 +67,10 @@ def write_config(work: Path, url: str) -> Path:
 
 def recorded_bodies(config_path: Path, queries: list[str]) -> list[dict]:
     """The DSL of each query's main search, as the product sends it (its last _search with
-    aggregations), recorded from the product's own client."""
+    the facets' aggregations), recorded from the product's own client. Did-you-mean's counts
+    are searches with aggregations too (a `filters` one, no hits): taking the last of any
+    aggregating search gave 5 of the 200 queries a 200-byte count as their bare side, ~2 ms
+    against the product's 30-60 ms, the very queries at the product's p99."""
     config = load_config(config_path)
     backend = open_backend(config)
     sent: list[dict] = []
@@ -76,7 +85,7 @@ def recorded_bodies(config_path: Path, queries: list[str]) -> list[dict]:
     for q in queries:
         sent.clear()
         backend.search(parse_request({"q": q}, config.search), config.search)
-        main = [b for b in sent if "aggs" in b]
+        main = [b for b in sent if "source" in b.get("aggs", {})]
         bodies.append(main[-1])
     return bodies
 
@@ -90,6 +99,12 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="use only the first N stories")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-build", action="store_true", help="reuse the index of an earlier run")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        help="also serve the product from this source tree (e.g. an export of main) on the same "
+        "index, as a third side alternating with the other two",
+    )
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -114,52 +129,73 @@ def main() -> int:
 
     bodies = recorded_bodies(config, queries)
     (work / "bodies.json").write_text(json.dumps(bodies), encoding="utf-8")  # what bare sent
-    port = free_port()
-    log = work / "server.log"
-    with log.open("w") as err:
-        server = subprocess.Popen(
-            [*seedsearch_cmd(), "--config", str(config), "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    try:
-        wait_http(port, server, log)
+    trees = {"product": None} | ({"baseline": args.baseline} if args.baseline else {})
+    with contextlib.ExitStack() as stack:
+        ports = {
+            name: stack.enter_context(served(config, work, name, tree))
+            for name, tree in trees.items()
+        }
         for clients in (1, 8):
-            out[f"http_{clients}"] = side_by_side(port, args.url, queries, bodies, clients, args)
-    finally:
-        server.terminate()
-        server.wait(10)
+            out[f"http_{clients}"] = side_by_side(ports, args.url, queries, bodies, clients, args)
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0
 
 
-def side_by_side(port: int, url: str, queries, bodies, clients: int, args) -> dict:
-    """`args.reps` short runs of each side, alternating (which goes first alternates too), so
-    both see the same machine; the medians of each side's p50/p99 and of the runs' ratios."""
-    load_test(port, queries, clients, 3.0)  # warm-up
-    bare_load(url, ALIAS, bodies, clients, 3.0)
-    runs: dict[str, list[dict]] = {"product": [], "bare": []}
+@contextlib.contextmanager
+def served(config: Path, work: Path, name: str, tree: Path | None):
+    """`seedsearch serve` over the cluster on a free port; from the source tree `tree` (its
+    packages first on the path) when given, else this one's."""
+    port = free_port()
+    log = work / f"server-{name}.log"
+    env = os.environ | ({"PYTHONPATH": str(tree.resolve())} if tree else {})
+    cmd = [sys.executable, "-m", "webapp.cli"] if tree else seedsearch_cmd()
+    with log.open("w") as err:
+        server = subprocess.Popen(
+            [*cmd, "--config", str(config), "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+            cwd=tree or None,
+        )
+    try:
+        wait_http(port, server, log)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def side_by_side(ports: dict[str, int], url: str, queries, bodies, clients: int, args) -> dict:
+    """`args.reps` short runs of each side, the order rotating from run to run, so all sides
+    see the same machine; the medians of each side's p50/p99 and of the runs' ratios to bare."""
+    sides = {
+        name: functools.partial(load_test, port, queries, clients) for name, port in ports.items()
+    }
+    sides["bare"] = functools.partial(bare_load, url, ALIAS, bodies, clients)
+    for run in sides.values():
+        run(3.0)  # warm-up
+    runs: dict[str, list[dict]] = {name: [] for name in sides}
+    names = list(sides)
     for rep in range(args.reps):
-        sides = [("product", lambda: load_test(port, queries, clients, args.seconds))]
-        sides.append(("bare", lambda: bare_load(url, ALIAS, bodies, clients, args.seconds)))
-        for name, run in sides if rep % 2 == 0 else sides[::-1]:
-            runs[name].append(run())
+        order = names[rep % len(names) :] + names[: rep % len(names)]
+        for name in order if rep % 2 == 0 else order[::-1]:
+            runs[name].append(sides[name](args.seconds))
     result = {name: median_run(r) for name, r in runs.items()}
     result["runs"] = runs
-    for cut in ("p50", "p99"):
-        ratios = [p[cut] / b[cut] for p, b in zip(runs["product"], runs["bare"], strict=True)]
-        result[f"{cut}_ratio"] = statistics.median(ratios)
-        print(
-            f"HTTP {clients} client(s) {cut}: product {result['product'][cut]:.1f} ms, bare "
-            f"OpenSearch {result['bare'][cut]:.1f} ms (medians of {args.reps}), ratio median "
-            f"{result[f'{cut}_ratio']:.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)})"
-        )
-    product, bare = result["product"], result["bare"]
-    print(
-        f"  errors: product {product['errors']} of {product['requests']}, bare "
-        f"{bare['errors']} of {bare['requests']}"
-    )
+    bare = result["bare"]
+    for name in ports:
+        for cut in ("p50", "p99"):
+            ratios = [p[cut] / b[cut] for p, b in zip(runs[name], runs["bare"], strict=True)]
+            result[f"{name}_{cut}_ratio"] = statistics.median(ratios)
+            listed = ", ".join(f"{r:.2f}" for r in ratios)
+            print(
+                f"HTTP {clients} client(s) {cut}: {name} {result[name][cut]:.1f} ms, bare "
+                f"OpenSearch {bare[cut]:.1f} ms (medians of {args.reps}), ratio median "
+                f"{result[f'{name}_{cut}_ratio']:.2f}x (runs: {listed})"
+            )
+    errors = ", ".join(f"{n} {result[n]['errors']} of {result[n]['requests']}" for n in sides)
+    print(f"  errors: {errors}")
     return result
 
 
