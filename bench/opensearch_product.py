@@ -30,7 +30,10 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
+
+import psutil
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -131,12 +134,15 @@ def main() -> int:
     (work / "bodies.json").write_text(json.dumps(bodies), encoding="utf-8")  # what bare sent
     trees = {"product": None} | ({"baseline": args.baseline} if args.baseline else {})
     with contextlib.ExitStack() as stack:
-        ports = {
+        servers = {
             name: stack.enter_context(served(config, work, name, tree))
             for name, tree in trees.items()
         }
+        node = node_process(args.url)
         for clients in (1, 8):
-            out[f"http_{clients}"] = side_by_side(ports, args.url, queries, bodies, clients, args)
+            out[f"http_{clients}"] = side_by_side(
+                servers, node, args.url, queries, bodies, clients, args
+            )
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0
@@ -160,31 +166,35 @@ def served(config: Path, work: Path, name: str, tree: Path | None):
         )
     try:
         wait_http(port, server, log)
-        yield port
+        yield port, psutil.Process(server.pid)
     finally:
         server.terminate()
         server.wait(10)
 
 
-def side_by_side(ports: dict[str, int], url: str, queries, bodies, clients: int, args) -> dict:
+def side_by_side(servers: dict, node, url: str, queries, bodies, clients: int, args) -> dict:
     """`args.reps` short runs of each side, the order rotating from run to run, so all sides
-    see the same machine; the medians of each side's p50/p99 and of the runs' ratios to bare."""
+    see the same machine; the medians of each side's p50/p99 and of the runs' ratios to bare,
+    and of the CPU per request of the product's processes and of the node (wall-clock on a
+    shared machine swings more than the product's own costs)."""
     sides = {
-        name: functools.partial(load_test, port, queries, clients) for name, port in ports.items()
+        name: (functools.partial(load_test, port, queries, clients), proc)
+        for name, (port, proc) in servers.items()
     }
-    sides["bare"] = functools.partial(bare_load, url, ALIAS, bodies, clients)
-    for run in sides.values():
+    sides["bare"] = (functools.partial(bare_load, url, ALIAS, bodies, clients), None)
+    for run, _ in sides.values():
         run(3.0)  # warm-up
     runs: dict[str, list[dict]] = {name: [] for name in sides}
     names = list(sides)
     for rep in range(args.reps):
         order = names[rep % len(names) :] + names[: rep % len(names)]
         for name in order if rep % 2 == 0 else order[::-1]:
-            runs[name].append(sides[name](args.seconds))
+            run, proc = sides[name]
+            runs[name].append(cpu_measured(run, args.seconds, proc, node))
     result = {name: median_run(r) for name, r in runs.items()}
     result["runs"] = runs
     bare = result["bare"]
-    for name in ports:
+    for name in servers:
         for cut in ("p50", "p99"):
             ratios = [p[cut] / b[cut] for p, b in zip(runs[name], runs["bare"], strict=True)]
             result[f"{name}_{cut}_ratio"] = statistics.median(ratios)
@@ -194,14 +204,50 @@ def side_by_side(ports: dict[str, int], url: str, queries, bodies, clients: int,
                 f"OpenSearch {bare[cut]:.1f} ms (medians of {args.reps}), ratio median "
                 f"{result[f'{name}_{cut}_ratio']:.2f}x (runs: {listed})"
             )
-    errors = ", ".join(f"{n} {result[n]['errors']} of {result[n]['requests']}" for n in sides)
-    print(f"  errors: {errors}")
+    for name in sides:
+        side = result[name]
+        print(
+            f"  {name}: CPU per request {side['server_cpu_ms']:.2f} ms in the product's "
+            f"processes, {side['node_cpu_ms']:.2f} ms in the node; "
+            f"{side['errors']} errors of {side['requests']}"
+        )
+    return result
+
+
+def node_process(url: str):
+    """The process listening on the node's port (for its CPU), or None if not found here."""
+    port = urllib.parse.urlsplit(url).port
+    with contextlib.suppress(psutil.Error):
+        for conn in psutil.net_connections("tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+                return psutil.Process(conn.pid)
+    return None
+
+
+def cpu_measured(run, seconds: float, proc, node) -> dict:
+    """`run(seconds)`'s result, with the CPU per request of `proc` and its children (the
+    product's server and workers) and of `node` (NaN when not known)."""
+
+    def cpu(p) -> float:
+        if p is None:
+            return float("nan")
+        with contextlib.suppress(psutil.Error):
+            return sum(sum(q.cpu_times()[:2]) for q in [p, *p.children(recursive=True)])
+        return float("nan")
+
+    before = (cpu(proc), cpu(node))
+    result = run(seconds)
+    after = (cpu(proc), cpu(node))
+    n = max(result["requests"], 1)
+    result["server_cpu_ms"] = (after[0] - before[0]) / n * 1000 if proc else 0.0
+    result["node_cpu_ms"] = (after[1] - before[1]) / n * 1000
     return result
 
 
 def median_run(runs: list[dict]) -> dict:
     """Each measure's median over the runs; errors and requests summed."""
-    out = {key: statistics.median(r[key] for r in runs) for key in ("p50", "p95", "p99", "rps")}
+    keys = ("p50", "p95", "p99", "rps", "server_cpu_ms", "node_cpu_ms")
+    out = {key: statistics.median(r[key] for r in runs) for key in keys}
     out["errors"] = sum(r["errors"] for r in runs)
     out["requests"] = sum(r["requests"] for r in runs)
     return out
