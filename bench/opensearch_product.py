@@ -2,7 +2,7 @@
 product's HTTP latency beside a bare OpenSearch query with the same DSL (issue 14, section 6).
 
     python bench/opensearch_product.py --url http://127.0.0.1:9200 [--reps 5] [--seconds 10]
-        [--json F] [--no-build]
+        [--json F] [--no-build] [--baseline TREE]
 
 Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
 - build: `seedsearch index --full` with `[backend] kind = "opensearch"`: documents/s
@@ -13,18 +13,27 @@ Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
   the ratio is the product's own overhead (cleaning and policy excluded: it is all query
   path: parsing, the policy's extra calls, snippets, JSON, the WSGI server). Both sides run
   `--reps` times, alternating, and the medians are reported (two cores shared with the node
-  make single runs noisy); the bodies bare sent are written to WORK/bodies.json.
+  make single runs noisy); the bodies bare sent are written to WORK/bodies.json. With
+  `--baseline TREE` a second `seedsearch serve` runs TREE's code (e.g. `git archive main`
+  unpacked) on the same index as a third side, so a change is measured against its base in
+  the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
+
+import psutil
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -61,7 +70,10 @@ def write_config(work: Path, url: str) -> Path:
 
 def recorded_bodies(config_path: Path, queries: list[str]) -> list[dict]:
     """The DSL of each query's main search, as the product sends it (its last _search with
-    aggregations), recorded from the product's own client."""
+    the facets' aggregations), recorded from the product's own client. Did-you-mean's counts
+    are searches with aggregations too (a `filters` one, no hits): taking the last of any
+    aggregating search gave 5 of the 200 queries a 200-byte count as their bare side, ~2 ms
+    against the product's 30-60 ms, the very queries at the product's p99."""
     config = load_config(config_path)
     backend = open_backend(config)
     sent: list[dict] = []
@@ -76,7 +88,7 @@ def recorded_bodies(config_path: Path, queries: list[str]) -> list[dict]:
     for q in queries:
         sent.clear()
         backend.search(parse_request({"q": q}, config.search), config.search)
-        main = [b for b in sent if "aggs" in b]
+        main = [b for b in sent if "source" in b.get("aggs", {})]
         bodies.append(main[-1])
     return bodies
 
@@ -90,6 +102,12 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="use only the first N stories")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-build", action="store_true", help="reuse the index of an earlier run")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        help="also serve the product from this source tree (e.g. an export of main) on the same "
+        "index, as a third side alternating with the other two",
+    )
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -114,58 +132,122 @@ def main() -> int:
 
     bodies = recorded_bodies(config, queries)
     (work / "bodies.json").write_text(json.dumps(bodies), encoding="utf-8")  # what bare sent
-    port = free_port()
-    log = work / "server.log"
-    with log.open("w") as err:
-        server = subprocess.Popen(
-            [*seedsearch_cmd(), "--config", str(config), "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    try:
-        wait_http(port, server, log)
+    trees = {"product": None} | ({"baseline": args.baseline} if args.baseline else {})
+    with contextlib.ExitStack() as stack:
+        servers = {
+            name: stack.enter_context(served(config, work, name, tree))
+            for name, tree in trees.items()
+        }
+        node = node_process(args.url)
         for clients in (1, 8):
-            out[f"http_{clients}"] = side_by_side(port, args.url, queries, bodies, clients, args)
-    finally:
-        server.terminate()
-        server.wait(10)
+            out[f"http_{clients}"] = side_by_side(
+                servers, node, args.url, queries, bodies, clients, args
+            )
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0
 
 
-def side_by_side(port: int, url: str, queries, bodies, clients: int, args) -> dict:
-    """`args.reps` short runs of each side, alternating (which goes first alternates too), so
-    both see the same machine; the medians of each side's p50/p99 and of the runs' ratios."""
-    load_test(port, queries, clients, 3.0)  # warm-up
-    bare_load(url, ALIAS, bodies, clients, 3.0)
-    runs: dict[str, list[dict]] = {"product": [], "bare": []}
+@contextlib.contextmanager
+def served(config: Path, work: Path, name: str, tree: Path | None):
+    """`seedsearch serve` over the cluster on a free port; from the source tree `tree` (its
+    packages first on the path) when given, else this one's."""
+    port = free_port()
+    log = work / f"server-{name}.log"
+    env = os.environ | ({"PYTHONPATH": str(tree.resolve())} if tree else {})
+    cmd = [sys.executable, "-m", "webapp.cli"] if tree else seedsearch_cmd()
+    with log.open("w") as err:
+        server = subprocess.Popen(
+            [*cmd, "--config", str(config), "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+            cwd=tree or None,
+        )
+    try:
+        wait_http(port, server, log)
+        yield port, psutil.Process(server.pid)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def side_by_side(servers: dict, node, url: str, queries, bodies, clients: int, args) -> dict:
+    """`args.reps` short runs of each side, the order rotating from run to run, so all sides
+    see the same machine; the medians of each side's p50/p99 and of the runs' ratios to bare,
+    and of the CPU per request of the product's processes and of the node (wall-clock on a
+    shared machine swings more than the product's own costs)."""
+    sides = {
+        name: (functools.partial(load_test, port, queries, clients), proc)
+        for name, (port, proc) in servers.items()
+    }
+    sides["bare"] = (functools.partial(bare_load, url, ALIAS, bodies, clients), None)
+    for run, _ in sides.values():
+        run(3.0)  # warm-up
+    runs: dict[str, list[dict]] = {name: [] for name in sides}
+    names = list(sides)
     for rep in range(args.reps):
-        sides = [("product", lambda: load_test(port, queries, clients, args.seconds))]
-        sides.append(("bare", lambda: bare_load(url, ALIAS, bodies, clients, args.seconds)))
-        for name, run in sides if rep % 2 == 0 else sides[::-1]:
-            runs[name].append(run())
+        order = names[rep % len(names) :] + names[: rep % len(names)]
+        for name in order if rep % 2 == 0 else order[::-1]:
+            run, proc = sides[name]
+            runs[name].append(cpu_measured(run, args.seconds, proc, node))
     result = {name: median_run(r) for name, r in runs.items()}
     result["runs"] = runs
-    for cut in ("p50", "p99"):
-        ratios = [p[cut] / b[cut] for p, b in zip(runs["product"], runs["bare"], strict=True)]
-        result[f"{cut}_ratio"] = statistics.median(ratios)
+    bare = result["bare"]
+    for name in servers:
+        for cut in ("p50", "p99"):
+            ratios = [p[cut] / b[cut] for p, b in zip(runs[name], runs["bare"], strict=True)]
+            result[f"{name}_{cut}_ratio"] = statistics.median(ratios)
+            listed = ", ".join(f"{r:.2f}" for r in ratios)
+            print(
+                f"HTTP {clients} client(s) {cut}: {name} {result[name][cut]:.1f} ms, bare "
+                f"OpenSearch {bare[cut]:.1f} ms (medians of {args.reps}), ratio median "
+                f"{result[f'{name}_{cut}_ratio']:.2f}x (runs: {listed})"
+            )
+    for name in sides:
+        side = result[name]
         print(
-            f"HTTP {clients} client(s) {cut}: product {result['product'][cut]:.1f} ms, bare "
-            f"OpenSearch {result['bare'][cut]:.1f} ms (medians of {args.reps}), ratio median "
-            f"{result[f'{cut}_ratio']:.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)})"
+            f"  {name}: CPU per request {side['server_cpu_ms']:.2f} ms in the product's "
+            f"processes, {side['node_cpu_ms']:.2f} ms in the node; "
+            f"{side['errors']} errors of {side['requests']}"
         )
-    product, bare = result["product"], result["bare"]
-    print(
-        f"  errors: product {product['errors']} of {product['requests']}, bare "
-        f"{bare['errors']} of {bare['requests']}"
-    )
+    return result
+
+
+def node_process(url: str):
+    """The process listening on the node's port (for its CPU), or None if not found here."""
+    port = urllib.parse.urlsplit(url).port
+    with contextlib.suppress(psutil.Error):
+        for conn in psutil.net_connections("tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+                return psutil.Process(conn.pid)
+    return None
+
+
+def cpu_measured(run, seconds: float, proc, node) -> dict:
+    """`run(seconds)`'s result, with the CPU per request of `proc` and its children (the
+    product's server and workers) and of `node` (NaN when not known)."""
+
+    def cpu(p) -> float:
+        if p is None:
+            return float("nan")
+        with contextlib.suppress(psutil.Error):
+            return sum(sum(q.cpu_times()[:2]) for q in [p, *p.children(recursive=True)])
+        return float("nan")
+
+    before = (cpu(proc), cpu(node))
+    result = run(seconds)
+    after = (cpu(proc), cpu(node))
+    n = max(result["requests"], 1)
+    result["server_cpu_ms"] = (after[0] - before[0]) / n * 1000 if proc else 0.0
+    result["node_cpu_ms"] = (after[1] - before[1]) / n * 1000
     return result
 
 
 def median_run(runs: list[dict]) -> dict:
     """Each measure's median over the runs; errors and requests summed."""
-    out = {key: statistics.median(r[key] for r in runs) for key in ("p50", "p95", "p99", "rps")}
+    keys = ("p50", "p95", "p99", "rps", "server_cpu_ms", "node_cpu_ms")
+    out = {key: statistics.median(r[key] for r in runs) for key in keys}
     out["errors"] = sum(r["errors"] for r in runs)
     out["requests"] = sum(r["requests"] for r in runs)
     return out

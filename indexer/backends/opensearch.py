@@ -30,6 +30,8 @@ try:
     from opensearchpy import OpenSearch
     from opensearchpy.exceptions import NotFoundError, TransportError
     from opensearchpy.serializer import JSONSerializer
+
+    from .opensearch_http import HTTPClientConnection
 except ImportError:  # the optional extra is not installed
     OpenSearch = None
     JSONSerializer = object
@@ -96,6 +98,7 @@ def make_client(config: Config, timeout_s: float):
         retry_on_status=RETRY_ON,
         retry_on_timeout=False,
         pool_maxsize=POOL_SIZE,
+        connection_class=HTTPClientConnection,
         **({"serializer": FastJSON()} if orjson else {}),
     )
 

@@ -518,16 +518,16 @@ class OpenSearchEngine:
                     complete.append(name)
             # After both lists: a title-only candidate is in no text either when the text's
             # list was complete (it used to be counted in a request of its own).
-            for counts in options.values():
+            df, limit = self.reader._df, max_edits(word)
+            for cand, counts in options.items():
                 for name in complete:
                     counts.setdefault(name, 0)
-            for cand, counts in options.items():
                 for name, freq in counts.items():
-                    self.reader._df.setdefault((name, cand), freq)
-                if cand.isalpha() and OSA.distance(word, cand) <= max_edits(word):
-                    self.reader.uncounted.update(
-                        (name, cand) for name in EXACT_FIELDS if (name, cand) not in self.reader._df
-                    )
+                    df.setdefault((name, cand), freq)
+                # The distance only for a candidate still lacking a count (most have both).
+                missing = [(name, cand) for name in EXACT_FIELDS if (name, cand) not in df]
+                if missing and cand.isalpha() and OSA.distance(word, cand) <= limit:
+                    self.reader.uncounted.update(missing)
             self.options[word] = list(options)
 
 
