@@ -151,6 +151,18 @@ _FORM_PHRASES = (
     "notify me of new",
     "comments are closed",
     "comments are moderated",
+    "uses akismet to reduce spam",
+    "learn how your comment data is processed",
+    "this field is for validation purposes",
+)
+# Newsletter boxes written as sentences: "Get the latest news delivered to your inbox."
+_SUBSCRIBE_PHRASES = (
+    "sign up for our newsletter",
+    "subscribe to our newsletter",
+    "delivered to your inbox",
+    "straight to your inbox",
+    "in your inbox",
+    "unsubscribe at any time",
 )
 _CREDIT_END = re.compile(
     r"\((?:image|photo|picture|pictures|credit|source|getty)s?:[^()]{1,60}\)\s*$"
@@ -207,6 +219,8 @@ def _notice(text: str) -> str | None:
         return "ad label"
     if any(phrase in low for phrase in _FORM_PHRASES):
         return "comment form"
+    if any(phrase in low for phrase in _SUBSCRIBE_PHRASES):
+        return "subscription notice"
     if low.startswith(_CREDIT_START) or text[-1] == ")" and _CREDIT_END.search(low[-80:]):
         return "caption"
     if _cookie_notice(low) or _CONSENT.search(low):

@@ -122,3 +122,12 @@ def test_a_cookie_in_an_article_is_text() -> None:
     # One cookie word in a paragraph ("cookies disappearing from the jar ... track") is no banner.
     doc = clean_bytes(wcxb("4252", "text"), "4252.txt")
     assert "the cookies mysteriously disappearing from the jar" in doc.text
+
+
+def test_newsletter_boxes_and_form_notes_are_chrome() -> None:
+    doc = clean_bytes(wcxb("0329", "text"), "0329.txt")
+    note = "This site uses Akismet to reduce spam. Learn how your comment data is processed."
+    assert (note, "comment form") in _removed(doc)
+    doc = clean_bytes(wcxb("0293", "text"), "0293.txt")
+    box = "Get the latest HR industry news and trends straight to your inbox."
+    assert (box, "subscription notice") in _removed(doc)
