@@ -203,6 +203,40 @@ _COMMENT_HEAD = re.compile(
 )
 
 
+# One word of every phrase below (comment forms, newsletter boxes, consent dialogs, comment
+# headers, share buttons, cookies).
+_NOTICE_WORDS = frozenset(
+    [
+        "email",
+        "required",
+        "reply",
+        "comment",
+        "comments",
+        "notify",
+        "akismet",
+        "validation",
+        "newsletter",
+        "inbox",
+        "unsubscribe",
+        "partners",
+        "legitimate",
+        "store",
+        "iab",
+        "privacy",
+        "consent",
+        "click",
+        "opens",
+        "thoughts",
+        "thought",
+        "responses",
+        "response",
+        "replies",
+        "cookie",
+        "cookies",
+    ]
+)
+
+
 def _cookie_notice(low: str) -> bool:
     """A cookie named with what it does on the site: two such words, or one in a heading."""
     if "cookie" not in low or not _COOKIE.search(low):
@@ -211,21 +245,23 @@ def _cookie_notice(low: str) -> bool:
     return len(found) >= 2 or bool(found) and len(low.split()) <= COOKIE_HEADING_WORDS
 
 
-def _notice(text: str) -> str | None:
+def _notice(text: str, words: list[str]) -> str | None:
     low = text.lower()
-    if low[0] in "0123456789on" and _COMMENT_HEAD.match(low):
+    # The phrase notices all hold one of these words: most lines skip their tests.
+    phrased = not _NOTICE_WORDS.isdisjoint(words)
+    if phrased and low[0] in "0123456789on" and _COMMENT_HEAD.match(low):
         return "comment header"
     if _AD_START.match(low):
         return "ad label"
-    if any(phrase in low for phrase in _FORM_PHRASES):
+    if phrased and any(phrase in low for phrase in _FORM_PHRASES):
         return "comment form"
-    if any(phrase in low for phrase in _SUBSCRIBE_PHRASES):
+    if phrased and any(phrase in low for phrase in _SUBSCRIBE_PHRASES):
         return "subscription notice"
     if low.startswith(_CREDIT_START) or text[-1] == ")" and _CREDIT_END.search(low[-80:]):
         return "caption"
-    if _cookie_notice(low) or _CONSENT.search(low):
+    if phrased and (_cookie_notice(low) or _CONSENT.search(low)):
         return "cookie notice"
-    if low.startswith(_SHARE_START) or "(opens in new window)" in low:
+    if phrased and (low.startswith(_SHARE_START) or "(opens in new window)" in low):
         return "share prompt"
     return None
 
@@ -403,7 +439,7 @@ def rule_repeated_here(line: _Line, ctx: _Context) -> str | None:
 
 def rule_notice(line: _Line, ctx: _Context) -> str | None:
     """Comment forms, picture credits, cookie banners, ad lines written as sentences."""
-    return _notice(line.text) if len(line.words) < 80 else None
+    return _notice(line.text, line.words) if len(line.words) < 80 else None
 
 
 def rule_page_structure(line: _Line, ctx: _Context) -> str | None:
