@@ -84,7 +84,7 @@ _LABELS = re.compile(
     r"more on this( story)?|top stories|latest news|latest|editor'?s picks)"
     r"|(?P<forum>what'?s new|joined|messages|reaction score|points|country|location|back|"
     r"top bottom|top|bottom|((elite|senior|full|new|junior|well-known|registered|banned) )?member|"
-    r"moderator|administrator|reply|quote|report|like|likes|reactions|thread starter|"
+    r"moderator|administrator|reply|quote|report|like|likes|reactions|thread starter|add a comment|"
     r"#\d+|you are using an out of date browser.*|"
     r"(?:(?:posts|messages|likes|points|reputation|solutions|threads|reaction score|"
     r"trophy points|karma)\s*:?\s*[\d,.]+k?|[\d,.]+k?\s+(?:posts|messages|likes|points|"

@@ -131,3 +131,9 @@ def test_newsletter_boxes_and_form_notes_are_chrome() -> None:
     doc = clean_bytes(wcxb("0293", "text"), "0293.txt")
     box = "Get the latest HR industry news and trends straight to your inbox."
     assert (box, "subscription notice") in _removed(doc)
+
+
+def test_add_a_comment_links_are_forum_chrome() -> None:
+    # Under every post of a Q&A thread; as a short line it would cost less than chrome.
+    doc = clean_bytes(wcxb("2827", "text"), "2827.txt")
+    assert ("Add a comment |", "forum chrome") in _removed(doc)
