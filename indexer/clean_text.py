@@ -41,7 +41,7 @@ SECOND_RUN_MIN = 400
 # A thread: at least this many paragraphs open under a post attribution (user panel, date).
 # There every run under an attribution is a post, kept when it scores THREAD_RUN_MIN.
 THREAD_POSTS = 6
-THREAD_RUN_MIN = 88
+THREAD_RUN_MIN = 86
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
 WALLS = frozenset(
