@@ -40,8 +40,8 @@ SECOND_RUN = 0.3
 SECOND_RUN_MIN = 400
 # A thread: at least this many paragraphs open under a post attribution (user panel, date).
 # There every run under an attribution is a post, kept when it scores THREAD_RUN_MIN.
-THREAD_POSTS = 5
-THREAD_RUN_MIN = 100
+THREAD_POSTS = 6
+THREAD_RUN_MIN = 86
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
 WALLS = frozenset(
@@ -74,15 +74,17 @@ _LABELS = re.compile(
     r"|(?P<num>\d+)"
     r"|(?P<share>share( (this|your|on|via|with)\b.*)?|shares?|tweet|e-?mail|"
     r"print|pin it|whatsapp|facebook|twitter|linkedin|reddit|copy link|copied|save)"
-    r"|(?P<rel>same (tag|category|author)|"
-    r"related( articles| stories| news| posts| content| topics)?|"
+    r"|(?P<rel>same (tag|category|author)|related( content)?|"
+    r"(related|recent|popular|latest|more|top|featured|trending|similar|recommended) (articles?|"
+    r"posts?|stories|news|videos|reads|reading|links|blog posts|guides|questions|threads|"
+    r"topics|discussions)|hot network questions|"
     r"read more|more stories|you may also like|you might also like|recommended( for you)?|"
     r"most (read|popular|viewed|shared)( in .*)?|trending( now)?|more from .*|see also|also read|"
     r"read next|latest videos|don'?t miss|see more\b.*|elsewhere on .*|more in .*|"
     r"more on this( story)?|top stories|latest news|latest|editor'?s picks)"
     r"|(?P<forum>what'?s new|joined|messages|reaction score|points|country|location|back|"
     r"top bottom|top|bottom|((elite|senior|full|new|junior|well-known|registered|banned) )?member|"
-    r"moderator|administrator|reply|quote|report|like|likes|reactions|thread starter|"
+    r"moderator|administrator|reply|quote|report|like|likes|reactions|thread starter|add a comment|"
     r"#\d+|you are using an out of date browser.*|"
     r"(?:(?:posts|messages|likes|points|reputation|solutions|threads|reaction score|"
     r"trophy points|karma)\s*:?\s*[\d,.]+k?|[\d,.]+k?\s+(?:posts|messages|likes|points|"
@@ -123,6 +125,7 @@ _WEB_CHROME = frozenset(_LABEL_REASONS.values()) - {"sign-off", "comment counter
     "hidden",
     "form",
     "page header",
+    "comment header",
 }
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
@@ -148,12 +151,42 @@ _FORM_PHRASES = (
     "notify me of new",
     "comments are closed",
     "comments are moderated",
+    "uses akismet to reduce spam",
+    "learn how your comment data is processed",
+    "this field is for validation purposes",
+)
+# Newsletter boxes written as sentences: "Get the latest news delivered to your inbox."
+_SUBSCRIBE_PHRASES = (
+    "sign up for our newsletter",
+    "subscribe to our newsletter",
+    "delivered to your inbox",
+    "straight to your inbox",
+    "in your inbox",
+    "unsubscribe at any time",
 )
 _CREDIT_END = re.compile(
     r"\((?:image|photo|picture|pictures|credit|source|getty)s?:[^()]{1,60}\)\s*$"
 )
 _CREDIT_START = ("image:", "images:", "photo:", "photos:", "picture:", "credit:", "photograph:")
-_COOKIE = re.compile(r"\bcookies?\b.*\b(?:use|accept|consent|privacy|agree|settings)\b")
+_COOKIE = re.compile(r"\bcookies?\b")
+# What a cookie banner says the cookies do ("We use cookies to ...", "Necessary cookies are
+# essential for the website to function"); a cookie in a recipe or a story names none of it.
+_COOKIE_WORDS = re.compile(
+    r"\b(?:uses?|used|accept|consent|privacy|agree|settings|website|site|browser|device|"
+    r"necessary|essential|functional|analytics?|advertising|tracking|third[- ]party|session|"
+    r"preferences|personali[sz]ed|stores?|sets?)\b"
+)
+# A cookie heading names one such word: "Functional Cookies", "Cookie Settings".
+COOKIE_HEADING_WORDS = 6
+# Consent managers' texts (the IAB framework's purposes and the dialog around them) name
+# no cookie in most lines: "Measure content performance 237 partners can use this purpose".
+_CONSENT = re.compile(
+    r"partners can use this|legitimate interest|store and/or access|iab vendor|"
+    r"we and our (?:\d+ )?(?:[\w-]+ )?partners|our partners process|your privacy choices|"
+    r"manage consent|consent preferences"
+)
+# Share buttons written out by blog engines: "Click to share on X (Opens in new window) X".
+_SHARE_START = ("click to share", "click to email", "click to print")
 # An ad's own label opening its text: "Sponsored: Buy cheap flights ...".
 _AD_START = re.compile(
     r"(?:sponsored|advertisement|advertorial|promoted|paid (?:content|post|partner)|ad)"
@@ -161,16 +194,75 @@ _AD_START = re.compile(
 )
 
 
-def _notice(text: str) -> str | None:
+# A blog's comment section opens with its count and the post's title: "59 Comments on
+# “Starship Troopers”", "3 thoughts on “…”", "2 responses to “…”". A forum's "20 replies to
+# this topic" opens the thread's posts instead.
+_COMMENT_HEAD = re.compile(
+    r"(?:\d+|one|no) (?:comments?|thoughts?|responses?|replies) (?:on|to) "
+    r"(?!this (?:topic|thread|post|question|discussion)\b)\S"
+)
+
+
+# One word of every phrase below (comment forms, newsletter boxes, consent dialogs, comment
+# headers, share buttons, cookies).
+_NOTICE_WORDS = frozenset(
+    [
+        "email",
+        "required",
+        "reply",
+        "comment",
+        "comments",
+        "notify",
+        "akismet",
+        "validation",
+        "newsletter",
+        "inbox",
+        "unsubscribe",
+        "partners",
+        "legitimate",
+        "store",
+        "iab",
+        "privacy",
+        "consent",
+        "click",
+        "opens",
+        "thoughts",
+        "thought",
+        "responses",
+        "response",
+        "replies",
+        "cookie",
+        "cookies",
+    ]
+)
+
+
+def _cookie_notice(low: str) -> bool:
+    """A cookie named with what it does on the site: two such words, or one in a heading."""
+    if "cookie" not in low or not _COOKIE.search(low):
+        return False
+    found = set(_COOKIE_WORDS.findall(low))
+    return len(found) >= 2 or bool(found) and len(low.split()) <= COOKIE_HEADING_WORDS
+
+
+def _notice(text: str, words: list[str]) -> str | None:
     low = text.lower()
+    # The phrase notices all hold one of these words: most lines skip their tests.
+    phrased = not _NOTICE_WORDS.isdisjoint(words)
+    if phrased and low[0] in "0123456789on" and _COMMENT_HEAD.match(low):
+        return "comment header"
     if _AD_START.match(low):
         return "ad label"
-    if any(phrase in low for phrase in _FORM_PHRASES):
+    if phrased and any(phrase in low for phrase in _FORM_PHRASES):
         return "comment form"
+    if phrased and any(phrase in low for phrase in _SUBSCRIBE_PHRASES):
+        return "subscription notice"
     if low.startswith(_CREDIT_START) or text[-1] == ")" and _CREDIT_END.search(low[-80:]):
         return "caption"
-    if "cookie" in low and _COOKIE.search(low):
+    if phrased and (_cookie_notice(low) or _CONSENT.search(low)):
         return "cookie notice"
+    if phrased and (low.startswith(_SHARE_START) or "(opens in new window)" in low):
+        return "share prompt"
     return None
 
 
@@ -317,6 +409,21 @@ def rule_post_stamp(line: _Line, ctx: _Context) -> str | None:
     return None
 
 
+# A relative time inside a post's attribution: "PS4Warrior 2 years ago #5", "Sir Judgementz ·
+# 3 hours ago", "submitted 17 hours ago by X", "Asked 14 years, 10 months ago".
+_AGO = re.compile(
+    r"\b(?:\d+|an?|one|over an?) (?:second|minute|min|hour|hr|day|week|month|year)s?"
+    r"(?:,? \d+ \w+)? ago\b"
+)
+
+
+def rule_relative_time(line: _Line, ctx: _Context) -> str | None:
+    """A short line that states how long ago something was posted: a post's attribution."""
+    if len(line.words) <= 10 and "ago" in line.words:
+        return "timestamp" if _AGO.search(line.text.lower()) else None
+    return None
+
+
 def rule_repeated_across(line: _Line, ctx: _Context) -> str | None:
     """A short line that other documents of the corpus print too (site chrome)."""
     if len(line.words) <= 12 and line.key in ctx.repeated:
@@ -332,7 +439,7 @@ def rule_repeated_here(line: _Line, ctx: _Context) -> str | None:
 
 def rule_notice(line: _Line, ctx: _Context) -> str | None:
     """Comment forms, picture credits, cookie banners, ad lines written as sentences."""
-    return _notice(line.text) if len(line.words) < 80 else None
+    return _notice(line.text, line.words) if len(line.words) < 80 else None
 
 
 def rule_page_structure(line: _Line, ctx: _Context) -> str | None:
@@ -357,6 +464,7 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
     rule_no_words,
     rule_label,
     rule_post_stamp,
+    rule_relative_time,
     rule_repeated_across,
     rule_repeated_here,
     rule_notice,
@@ -535,6 +643,17 @@ def _is_thread(lines: list[_Line]) -> bool:
     return posts >= THREAD_POSTS
 
 
+def _before_comments(lines: list[_Line], scores: list[float]) -> list[float]:
+    """The scores of the lines above a blog's comment section, when the article is there."""
+    # The comments under a long post can outscore it (and they look like a thread): the
+    # article is what precedes them, if a run there is worth a second run (else the header
+    # is a byline's counter above the article: "0 Comment on <title>").
+    head = next((i for i, line in enumerate(lines) if line.reason == "comment header"), None)
+    if head is None or _best_run(scores[:head])[2] < SECOND_RUN_MIN:
+        return scores
+    return scores[:head]
+
+
 def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[range]]:
     """The best run of lines; when the headline is printed inside it, the article starts there.
 
@@ -542,6 +661,7 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[r
     thread, the article's continuation past a large box of chrome.
     """
     scores = _scores(lines)
+    scores = _before_comments(lines, scores)
     start, end, best = _best_run(scores)
     if best <= 0:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.

@@ -68,3 +68,72 @@ def test_date_without_metadata_comes_from_the_page() -> None:
     doc = clean_bytes(wcxb("0005", "html"), "0005.html")
     truth = json.loads(require_shared("wcxb-dev", "ground-truth.json").read_text())["0005"]
     assert doc.date == truth["publish_date"]
+
+
+def _removed(doc) -> set[tuple[str, str]]:
+    return {(r.text, r.reason) for r in doc.removed}
+
+
+def test_written_out_share_buttons_are_share_prompts() -> None:
+    # A WordPress share bar in a dump: each button a 9-word line, too long for the label list.
+    doc = clean_bytes(wcxb("0479", "text"), "0479.txt")
+    line = "Click to share on Bluesky (Opens in new window) Bluesky"
+    assert line not in doc.text
+    assert (line, "share prompt") in _removed(doc)
+
+
+def test_a_blog_comment_section_is_not_the_article() -> None:
+    # 59 comments under the post outscore it, and their names and dates look like a thread.
+    doc = clean_bytes(wcxb("0479", "text"), "0479.txt")
+    header = "59 Comments on “The December Comfort Watches 2025, Day Eighteen: Starship Troopers”"
+    assert (header, "comment header") in _removed(doc)
+    assert "What Paul Verhoeven is doing in Starship Troopers is very interesting." in doc.text
+    assert "For the avoidance of doubt, I like the novel very much." not in doc.text
+
+
+def test_a_comment_count_above_the_article_does_not_cut_it() -> None:
+    # "0 Comment on <title>" is a byline's counter: nothing worth keeping is above it.
+    doc = clean_bytes(wcxb("4642", "text"), "4642.txt")
+    assert "This post may contain affiliate links." in doc.text
+
+
+def test_a_relative_time_in_a_short_line_is_a_post_attribution() -> None:
+    doc = clean_bytes(wcxb("0574", "text"), "0574.txt")
+    assert ("Need2KnowLion 2 years ago #1", "timestamp") in _removed(doc)
+    assert ("Asked 14 years, 10 months ago", "timestamp") in _removed(
+        clean_bytes(wcxb("0172", "text"), "0172.txt")
+    )
+
+
+def test_consent_dialogs_are_cookie_notices() -> None:
+    doc = clean_bytes(wcxb("0569", "text"), "0569.txt")
+    # The IAB framework's purposes name no cookie; the dialog's headings name one.
+    for line in (
+        "Use limited data to select advertising 297 partners can use this purpose",
+        "Manage Consent Preferences",
+        "Cookie Settings",
+    ):
+        assert line not in doc.text
+        assert (line, "cookie notice") in _removed(doc)
+    assert "These cookies may be set through our site by our advertising partners" not in doc.text
+
+
+def test_a_cookie_in_an_article_is_text() -> None:
+    # One cookie word in a paragraph ("cookies disappearing from the jar ... track") is no banner.
+    doc = clean_bytes(wcxb("4252", "text"), "4252.txt")
+    assert "the cookies mysteriously disappearing from the jar" in doc.text
+
+
+def test_newsletter_boxes_and_form_notes_are_chrome() -> None:
+    doc = clean_bytes(wcxb("0329", "text"), "0329.txt")
+    note = "This site uses Akismet to reduce spam. Learn how your comment data is processed."
+    assert (note, "comment form") in _removed(doc)
+    doc = clean_bytes(wcxb("0293", "text"), "0293.txt")
+    box = "Get the latest HR industry news and trends straight to your inbox."
+    assert (box, "subscription notice") in _removed(doc)
+
+
+def test_add_a_comment_links_are_forum_chrome() -> None:
+    # Under every post of a Q&A thread; as a short line it would cost less than chrome.
+    doc = clean_bytes(wcxb("2827", "text"), "2827.txt")
+    assert ("Add a comment |", "forum chrome") in _removed(doc)
