@@ -1,5 +1,5 @@
-"""Scoring: BM25 with Lucene's idf, a word's fields as one BM25F term (bm25f.py), and every
-ranking constant in one place.
+"""Scoring: BM25 with Lucene's idf, a word's fields as one BM25F term (bm25f.py), the plain
+BM25+ run any-of queries add (plain_run), and every ranking constant in one place.
 
 Each constant in RankingParams was chosen by its mean nDCG@10 over five test collections
 (Cranfield, MED, NPL, LISA, ADI), not on one; docs/decisions.md has the table behind each
