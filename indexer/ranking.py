@@ -103,11 +103,21 @@ def plain_run(reader, parts: list[wq.Query]) -> wq.Query | None:
         return None
     n = reader.doc_count_all()
     lower = [
-        wq.ConstantScoreQuery(w, w.boost * delta * lucene_idf(_df(reader, w), n))
-        for w in words
-        if delta
+        wq.ConstantScoreQuery(w, lower_bound(reader, _terms(w), w.boost, n)) for w in words if delta
     ]
     return wq.Or([*words, *lower], boost=weight)
+
+
+def _terms(word: Fielded) -> list[tuple[str, str]]:
+    return [(t.fieldname, t.text) for t in word.subqueries]
+
+
+def lower_bound(reader, terms: list[tuple[str, str]], boost: float, n: int) -> float:
+    """BM25+'s δ·idf for a plain-run word weighted `boost`, its stemmed (field, term)s
+    `terms` (both backends: the idf is BM25F's, from the largest of its fields' document
+    frequencies, as bm25f.Fielded counts them), `n` the index's documents."""
+    df = max(reader.doc_frequency(name, term) for name, term in terms)
+    return boost * PARAMS.plain_run_delta * lucene_idf(df, n)
 
 
 def _stemmed(part: wq.Query) -> Fielded | None:
@@ -118,11 +128,6 @@ def _stemmed(part: wq.Query) -> Fielded | None:
         return None
     stemmed = [t for t in part.subqueries if not t.fieldname.endswith("_exact")]
     return Fielded(stemmed, boost=part.boost) if stemmed else None
-
-
-def _df(reader, word: Fielded) -> int:
-    """BM25F's document frequency: the largest of the word's fields' (bm25f.Fielded)."""
-    return max(reader.doc_frequency(t.fieldname, t.text) for t in word.subqueries)
 
 
 def weighting(params: RankingParams) -> LuceneBM25:
