@@ -1,5 +1,5 @@
-"""Scoring: BM25 with Lucene's idf, a word's fields as one BM25F term (bm25f.py), and every
-ranking constant in one place.
+"""Scoring: BM25 with Lucene's idf, a word's fields as one BM25F term (bm25f.py), the plain
+BM25+ run any-of queries add (plain_run), and every ranking constant in one place.
 
 Each constant in RankingParams was chosen by its mean nDCG@10 over five test collections
 (Cranfield, MED, NPL, LISA, ADI), not on one; docs/decisions.md has the table behind each
@@ -40,6 +40,10 @@ class RankingParams:
     feedback_docs: int = 10  # RM3: top articles taken as relevant
     feedback_terms: int = 10  # RM3: expansion words added
     original_weight: float = 0.5  # RM3: share of the query's weight kept by the user's words
+    # Any-of queries: CombSUM with a plain BM25+ run of the same words (plain_run); its
+    # weight (0: off) and BM25+'s lower bound delta on a matching word's saturated tf.
+    plain_run_weight: float = 1.0
+    plain_run_delta: float = 0.5
 
 
 # A query word written n times: BM25's query term frequency (Robertson et al. with k3 -> inf,
@@ -79,6 +83,51 @@ def word_query(terms: list[wq.Term], boost: float) -> wq.Query:
         return wq.Or(plain)
     exact = [t for t in plain if t.fieldname.endswith("_exact")]
     return wq.Or([Fielded(stemmed, boost=boost), *exact])
+
+
+def plain_run(reader, parts: list[wq.Query]) -> wq.Query | None:
+    """The query's words as a plain BM25+ run, to add to the full run's scores (CombSUM).
+
+    The full run of an any-of query (exact-form and proximity bonuses, RM3 words) helps
+    sentence-like queries on long documents and costs short ones (NPL's one-line abstracts,
+    docs/decisions.md "Round 6"). CombSUM (Fox & Shaw 1994) adds, per document, the score of
+    a second run: here each word's stemmed BM25F term alone, plus BM25+'s δ·idf for each
+    word a document holds (Lv & Zhai 2011: a lower bound on a matching word's saturated tf,
+    which rewards holding more of the words). Both runs score on one BM25F scale, so the raw
+    scores are summed. `parts` are the compiled words (ranking.word_query); a word without a
+    stemmed form (a stopword, a phrase, a prefix) has no plain BM25F term and adds nothing.
+    """
+    weight, delta = PARAMS.plain_run_weight, PARAMS.plain_run_delta
+    words = [w for w in map(_stemmed, parts) if w is not None]
+    if not weight or not words:
+        return None
+    n = reader.doc_count_all()
+    lower = [
+        wq.ConstantScoreQuery(w, lower_bound(reader, _terms(w), w.boost, n)) for w in words if delta
+    ]
+    return wq.Or([*words, *lower], boost=weight)
+
+
+def _terms(word: Fielded) -> list[tuple[str, str]]:
+    return [(t.fieldname, t.text) for t in word.subqueries]
+
+
+def lower_bound(reader, terms: list[tuple[str, str]], boost: float, n: int) -> float:
+    """BM25+'s δ·idf for a plain-run word weighted `boost`, its stemmed (field, term)s
+    `terms` (both backends: the idf is BM25F's, from the largest of its fields' document
+    frequencies, as bm25f.Fielded counts them), `n` the index's documents."""
+    df = max(reader.doc_frequency(name, term) for name, term in terms)
+    return boost * PARAMS.plain_run_delta * lucene_idf(df, n)
+
+
+def _stemmed(part: wq.Query) -> Fielded | None:
+    """The stemmed BM25F term of a compiled word (word_query's "bm25f" or "bm25f_all")."""
+    if isinstance(part, wq.Or) and not isinstance(part, Fielded):
+        part = next((s for s in part.subqueries if isinstance(s, Fielded)), None)
+    if not isinstance(part, Fielded):
+        return None
+    stemmed = [t for t in part.subqueries if not t.fieldname.endswith("_exact")]
+    return Fielded(stemmed, boost=part.boost) if stemmed else None
 
 
 def weighting(params: RankingParams) -> LuceneBM25:

@@ -404,6 +404,8 @@ class WhooshEngine:
             q = wq.AndMaybe(q, wq.Or(bonus))
         if mode == "feedback":
             q = feedback.expand(self.evaluator, q, plan.mass, filter_q)
+            plain = ranking.plain_run(self.reader, parts)  # CombSUM: it only re-ranks
+            q = wq.AndMaybe(q, plain) if plain is not None else q
         return _run(self.evaluator, q, request, filter_q, limit, self.stories.codes)
 
     def hits(self, run: _Run, ranked: list[tuple[float, int]], matcher) -> list[Hit]:

@@ -19,7 +19,10 @@ import pytest
 from test_site import SEED_SITES
 from test_stories import VOA, republish
 
+from indexer import ranking
+from indexer.analysis import STOPWORDS, stem, words
 from indexer.backend import BackendUnavailable, open_backend
+from indexer.bm25f import lucene_idf
 from indexer.build import BuildError
 from indexer.config import BackendConfig, Config, OpenSearchConfig, SearchConfig
 from indexer.document import doc_id
@@ -301,6 +304,51 @@ def test_a_query_of_hundreds_of_different_words_is_answered(built):
     assert response.total > 0 and "korea" in response.parsed
     trimmed = [n for n in response.notices if "most distinctive" in n]
     assert bool(trimmed) == (backend.kind == "opensearch"), response.notices
+
+
+# A description (any of its words, RM3 and the plain run): its words with a stemmed form.
+DESCRIPTION = "what did xi jinping and moon jae-in agree about the trilateral summit and visits"
+DESCRIPTION_WORDS = {w for w, _, _ in words(DESCRIPTION)} - STOPWORDS  # each written once
+
+
+def ranked(backend, monkeypatch, **params):
+    monkeypatch.setattr(ranking, "PARAMS", replace(ranking.RankingParams(), **params))
+    return search(backend, DESCRIPTION, per_page=100, collapse=False)
+
+
+def held_stems(backend, hit_id: str) -> tuple[set[str], set[str]]:
+    doc = backend.document(hit_id)
+    return {stem(w) for w, _, _ in words(doc.text)}, {stem(w) for w, _, _ in words(doc.title or "")}
+
+
+def test_any_of_queries_sum_in_the_plain_bm25_plus_run_and_match_the_same(built, monkeypatch):
+    """CombSUM with the plain run (ranking.plain_run) on every backend: the same matches,
+    totals and facets, every match scored higher, and BM25+'s bound δ·idf for each query
+    word a document holds (idf from the largest of its fields' document counts)."""
+    backend, _ = built
+    fused = ranked(backend, monkeypatch)
+    alone = ranked(backend, monkeypatch, plain_run_weight=0.0)
+    unbound = ranked(backend, monkeypatch, plain_run_delta=0.0)
+    assert 1 < fused.total == alone.total == unbound.total <= 100
+    assert (fused.parsed, fused.facets, fused.stories) == (
+        alone.parsed,
+        alone.facets,
+        alone.stories,
+    )
+    before = {h.id: h.score for h in alone.results}
+    assert before.keys() == {h.id for h in fused.results}
+    assert all(h.score > before[h.id] for h in fused.results)
+    held = {h.id: held_stems(backend, h.id) for h in fused.results}
+    n = backend.info().doc_count
+    delta = ranking.RankingParams().plain_run_delta
+    bound = {}
+    for w in map(stem, DESCRIPTION_WORDS):
+        df = max(sum(w in fields[i] for fields in held.values()) for i in (0, 1))
+        bound[w] = delta * lucene_idf(df, n) if df else 0.0
+    without = {h.id: h.score for h in unbound.results}
+    for hit in fused.results:
+        want = sum(b for w, b in bound.items() if w in held[hit.id][0] | held[hit.id][1])
+        assert hit.score - without[hit.id] == pytest.approx(want, abs=2e-4), hit.id
 
 
 # --- did-you-mean, documents, related -----------------------------------------------------

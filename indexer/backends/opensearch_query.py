@@ -53,12 +53,15 @@ MIN_TIMEOUT_MS = 50
 SUGGEST_OPTIONS = 50  # term-suggester candidates asked for per word and field
 # Lucene refuses a query of more than 1024 term clauses in all (OpenSearch's
 # indices.query.bool.max_clause_count, a node setting the product cannot rely on changing).
-# A word costs up to 4 (stemmed and exact, text and title), RM3 adds 2 per expansion word,
-# and a proximity bonus 4 per field (its two words and the ordered-interval check).
+# A word costs up to 4 (stemmed and exact, text and title) and 2 more in an any-of query's
+# plain run (its stemmed text and title), RM3 adds 2 per expansion word, and a proximity bonus
+# 4 per field (its two words and the ordered-interval check).
 MAX_CLAUSES = 1000  # 1024 with room for the filters
 WORD_CLAUSES = 4
+PLAIN_CLAUSES = 2
 BONUS_CLAUSES = 4
-MAX_WORDS = (MAX_CLAUSES - 2 * 20) // WORD_CLAUSES  # RM3's words at up to 20 (bench sweeps)
+# RM3's words at up to 20 (bench sweeps)
+MAX_WORDS = (MAX_CLAUSES - 2 * 20) // (WORD_CLAUSES + PLAIN_CLAUSES)
 _TERM = re.compile(r"(?:^|\s|\()\+?([\w.]+\.exact):(\S+?)(?:\^[\d.]+)?(?=\s|\)|$)")
 
 
@@ -133,6 +136,34 @@ class Compiler:
                 match = {"query": w, "operator": "and", "boost": weight * (exact or 1.0)}
                 clauses.append({"match": {f"{name}.exact": match}})
         return _should(clauses)
+
+    def plain_run(self, weighted) -> list[dict]:
+        """ranking.plain_run's words for an any-of query (CombSUM with the full run): each
+        word at its query weight as its stemmed matches alone (`word` without the exact
+        forms), plus BM25+'s δ·idf (ranking.lower_bound) when a document holds it. The bound
+        is function_score's constant added to the match's score: a constant_score beside
+        the match would score the same at twice the term clauses (MAX_CLAUSES)."""
+        weight = ranking.PARAMS.plain_run_weight
+        words = _plain_words(weighted) if weight else []
+        if not words:
+            return []
+        reader = self.engine.reader
+        reader.ask(_plain_terms(weighted))  # known already unless feedback ran out of time
+        n = reader.doc_count()
+        clauses = []
+        for node, boost in words:
+            match = {"bool": {"should": _stemmed_matches(node, boost), "boost": weight}}
+            bound = ranking.lower_bound(reader, _stemmed(node), boost, n)
+            if bound:
+                match = {
+                    "function_score": {
+                        "query": match,
+                        "functions": [{"weight": weight * bound}],
+                        "boost_mode": "sum",
+                    }
+                }
+            clauses.append(match)
+        return clauses
 
     def _exact_names(self, fieldname: str | None) -> list[str]:
         return ["title.exact"] if fieldname == "title" else ["text.exact", "title.exact"]
@@ -238,6 +269,10 @@ class Reader:
             queries = [{"term": {FIELDS[name]: word}} for name, word in wanted]
             self._df.update(zip(wanted, self.engine.counts(queries, []), strict=True))
         return self._df[key]
+
+    def ask(self, keys: list[tuple[str, str]]) -> None:
+        """Count the (field, term)s not known yet with doc_frequency's next round trip."""
+        self.uncounted.update(k for k in keys if k not in self._df)
 
     def stored_fields(self, handle: str) -> dict:
         return self.stored[handle]
@@ -348,24 +383,30 @@ class OpenSearchEngine:
             q["bool"]["must_not"] = [compiler.compile(n) for n in plan.negatives]
         # Bonuses past the clause budget are left out (the first pairs of the query kept):
         # every word is still scored, only the nearness re-ranking of a very long query is cut.
-        spare = MAX_CLAUSES - WORD_CLAUSES * len(parts) - 2 * ranking.PARAMS.feedback_terms
+        per_word = WORD_CLAUSES + PLAIN_CLAUSES * (mode == "feedback")
+        spare = MAX_CLAUSES - per_word * len(parts) - 2 * ranking.PARAMS.feedback_terms
         bonus = compiler.proximity(plan.sequence)[: max(0, spare) // BONUS_CLAUSES]
         if bonus:
             q = {"bool": {"must": [q], "should": bonus}}
         if mode == "feedback":
-            q = self._expand(q, plan.mass, filters)
+            q = self._expand(q, plan.mass, filters, _plain_terms(plan.weighted))
+            plain = compiler.plain_run(plan.weighted)  # CombSUM: optional, it only re-ranks
+            q = {"bool": {"must": [q], "should": plain}} if plain else q
         return self._run(q, request, filters, limit, plan.nodes)
 
-    def _expand(self, q: dict, query_mass: float, filters: list[dict]) -> dict:
-        """`q` re-ranked by its relevance-model words, as feedback.expand does for Whoosh."""
+    def _expand(self, q: dict, query_mass: float, filters: list[dict], wanted) -> dict:
+        """`q` re-ranked by its relevance-model words, as feedback.expand does for Whoosh;
+        the index's counts of the (field, term)s `wanted` (the plain run's) come with it."""
         body = {
             "query": {"bool": {"must": [q], "filter": filters}},
             "size": ranking.PARAMS.feedback_docs,
             "_source": ["title", "text"],
+            "aggs": {"index": self._counts(wanted)},
         }
         answer = self._search(body)
         if answer is None:
             return q
+        self._remember(answer["aggregations"]["index"])
         top = []
         for hit in answer["hits"]["hits"]:
             self.reader.stored[hit["_id"]] = hit["_source"]
@@ -391,6 +432,19 @@ class OpenSearchEngine:
         }
         aggs = {"words": {"filters": {"filters": wanted}}} if wanted else {}
         return {"global": {}, "aggs": aggs}
+
+    def _counts(self, wanted) -> dict:
+        """An aggregation over the whole index counting the documents of each (field, term)
+        not known yet, and the index's size (read back by _remember)."""
+        filters = {
+            f"{name}|{term}": {"term": {FIELDS[name]: term}}
+            for name, term in wanted
+            if (name, term) not in self.reader._df
+        }
+        return {
+            "global": {},
+            "aggs": {"words": {"filters": {"filters": filters}}} if filters else {},
+        }
 
     def _remember(self, counts: dict) -> None:
         self.reader._count = counts["doc_count"]
@@ -529,6 +583,39 @@ class OpenSearchEngine:
                 if missing and cand.isalpha() and OSA.distance(word, cand) <= limit:
                     self.reader.uncounted.update(missing)
             self.options[word] = list(options)
+
+
+def _plain_words(weighted) -> list[tuple[Word, float]]:
+    """The weighted concepts the plain run scores: words with a stemmed form (as
+    ranking.plain_run finds them in the compiled Whoosh words)."""
+    return [(c, w) for c, w in weighted if isinstance(c, Word) and c.text not in STOPWORDS]
+
+
+def _plain_terms(weighted) -> list[tuple[str, str]]:
+    """The stemmed (field, term)s the plain run counts (ranking.lower_bound's idf)."""
+    return [key for node, _ in _plain_words(weighted) for key in _stemmed(node)]
+
+
+def _stemmed(node: Word) -> list[tuple[str, str]]:
+    """A word's stemmed (field, term)s, in Whoosh's field names (`Compiler.word`'s)."""
+    names = ["title"] if node.field == "title" else ["body", "title"]
+    return [(name, stem(node.text)) for name in names]
+
+
+def _stemmed_matches(node: Word, boost: float) -> list[dict]:
+    """A word's stemmed matches (`Compiler.word` without the exact forms) weighted `boost`."""
+    return [
+        {
+            "match": {
+                FIELDS[name]: {
+                    "query": node.text,
+                    "operator": "and",
+                    "boost": boost * _weight(name),
+                }
+            }
+        }
+        for name, _ in _stemmed(node)
+    ]
 
 
 def _typed_words(concepts) -> list[str]:
