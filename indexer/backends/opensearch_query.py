@@ -424,14 +424,7 @@ class OpenSearchEngine:
         the exact fields, and the index's size: what the long-query trimming and did-you-mean
         would otherwise ask in a round trip per word."""
         words = {w.text for w in positive_words(_group(concepts)) if isinstance(w, Word)}
-        wanted = {
-            f"{name}|{w}": {"term": {FIELDS[name]: w}}
-            for w in words
-            for name in EXACT_FIELDS
-            if (name, w) not in self.reader._df
-        }
-        aggs = {"words": {"filters": {"filters": wanted}}} if wanted else {}
-        return {"global": {}, "aggs": aggs}
+        return self._counts([(name, w) for w in words for name in EXACT_FIELDS])
 
     def _counts(self, wanted) -> dict:
         """An aggregation over the whole index counting the documents of each (field, term)
