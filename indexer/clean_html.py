@@ -34,6 +34,10 @@ _H1 = re.compile(r"<h1\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>(.*?)</h1", re.I | re.S)
 _SIZE_CHECKS = 50
 # A <noscript> with this much text is the page's content, not a "please enable JavaScript".
 NOSCRIPT_PAGE = 1000
+# A <header> holding this share of the page's paragraph text is the page's body (Webflow
+# templates wrap the whole story in <header class="section...">), not its masthead.
+HEADER_PAGE = 0.6
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
 # BeautifulSoup needs about 2 s per million characters of dense tags.
 MAX_MARKUP = 1_500_000
@@ -78,7 +82,8 @@ _CLASS_REASONS = re.compile(
     r"|(?P<share>share|sharing|social|sharebar)"
     r"|(?P<related>related|recommended|more-stories|read-more|outbrain|taboola|trending)"
     r"|(?P<ad>ad|ads|adslot|adunit|adsbygoogle|advert|advertisement|advertorial|sponsor|sponsored|promo|dfp)"
-    r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup|cookie|consent|gdpr)"
+    r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup)"
+    r"|(?P<consent>cookie|cookies|consent|gdpr|onetrust|cookiebot)"
     r"|(?P<caption>caption|credit|byline|author|bio|tags|keywords|gallery|slideshow|carousel|lightbox)"
     r")(?:$|[\s_-])",
     re.I,
@@ -91,8 +96,10 @@ _CLASS_LABELS = {
     "related": "related-stories list",
     "ad": "ad label",
     "sub": "subscription notice",
+    "consent": "cookie notice",
     "caption": "caption or byline",
 }
+_NEVER_THE_PAGE = _CLASS_LABELS["consent"]
 _MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
 # Class names and microdata that name the article body itself ("article-body", "entry-content").
 _MAIN = re.compile(
@@ -270,14 +277,17 @@ class _Walker:
         self.thread = False  # schema.org microdata names a discussion thread
 
     def _most_of_page(self, tag: Tag) -> bool:
-        # Each test reads the element's whole subtree: a budget keeps a page of thousands of
-        # nested chrome elements linear. Real pages need a handful.
+        # Each test reads the element's whole subtree. An element that fails stays chrome and
+        # nothing inside it is tested again, so failed tests read disjoint subtrees: linear.
+        # Only a pass lets its descendants be tested too, so passes have a budget (a page of
+        # thousands of nested "footer" wrappers stays linear); real pages need a handful.
         if self.size_checks >= _SIZE_CHECKS:
             return False
-        self.size_checks += 1
         if self.total is None:
             self.total = len(self.root.get_text())
-        return len(tag.get_text()) > 0.4 * self.total
+        most = len(tag.get_text()) > 0.4 * self.total
+        self.size_checks += most
+        return most
 
     def flush(self) -> None:
         text = "".join(self.parts).strip()
@@ -333,8 +343,14 @@ class _Walker:
                 self.thread = True
         words = _class_words(child) if is_block else ""
         reason = _chrome_reason(child, words) if is_block else None
-        # A container holding most of the page's text is the page, not a sidebar.
-        if reason and self.reasons[-1] is None and self._most_of_page(child):
+        # A container holding most of the page's text is the page, not a sidebar; but a
+        # consent manager's dialog (its vendor and purpose lists) can outweigh a short thread.
+        if (
+            reason
+            and reason != _NEVER_THE_PAGE
+            and self.reasons[-1] is None
+            and self._most_of_page(child)
+        ):
             reason = None
         self.reasons.append(reason or self.reasons[-1])
         is_heading = child.name in _HEADINGS
@@ -373,6 +389,7 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
     out: list[str] = []
     pos = 0
     unclosed: set[str] = set()  # once a closing tag is missing, later ones are missing too
+    paragraphs: list[int] = []  # the page's paragraph characters, counted when first needed
     while match := _OPENERS.search(text, pos):
         name = (match.group(1) or "!--").lower()
         opening_end = text.find(">", match.end())
@@ -402,6 +419,10 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
             h1s.append(" ".join(html.unescape(_ANY_TAG.sub(" ", h1.group(1))).split()))
             if not byline:
                 byline.extend(_markup_lines(text[match.start() : end]))
+        if name == "header" and _holds_paragraphs(text, match.start(), end, paragraphs):
+            out.append(text[pos : opening_end + 1])  # parsed: the walker sees its sections
+            pos = opening_end + 1
+            continue
         if name in _CHROME_TAGS:
             visible = " ".join(html.unescape(_ANY_TAG.sub(" ", text[match.start() : end])).split())
             if visible:
@@ -411,6 +432,20 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _paragraph_chars(text: str, start: int = 0, end: int | None = None) -> int:
+    found = _PARAGRAPH.finditer(text, start, len(text) if end is None else end)
+    return sum(_visible_chars(m.group(1), 0, len(m.group(1))) for m in found)
+
+
+def _holds_paragraphs(text: str, start: int, end: int, page: list[int]) -> bool:
+    """Whether the element text[start:end] holds HEADER_PAGE of the page's paragraph text."""
+    if _visible_chars(text, start, end) < NOSCRIPT_PAGE:
+        return False  # a masthead: logo, menu, search (cheap test first)
+    if not page:
+        page.append(_paragraph_chars(text))
+    return _paragraph_chars(text, start, end) >= HEADER_PAGE * page[0] > 0
 
 
 # Tags that end a line of a header's markup (its headline, byline, date, category).
@@ -437,6 +472,16 @@ def _split_head(text: str) -> tuple[str | None, str]:
     return text[start:end], text[:start] + " " + text[end:]
 
 
+def _text_after_body(text: str) -> bool:
+    """Whether more text follows the first </body> than precedes it: a template that closes
+    an empty <body> early and prints the page after it (the parser puts that text outside)."""
+    end = text.lower().find("</body")
+    if end < 0:
+        return False
+    after = _visible_chars(text, end, len(text))
+    return after >= NOSCRIPT_PAGE and after > _visible_chars(text, 0, end)
+
+
 def parse_html(text: str) -> Page:
     """Parse a page with BeautifulSoup (lxml) into blocks and metadata."""
     stripped: list[Removed] = []
@@ -451,7 +496,7 @@ def parse_html(text: str) -> Page:
     # The head is parsed on its own, for metadata only: the body tree stays smaller.
     soups = [BeautifulSoup(head, "lxml")] if head else []
     soup = BeautifulSoup(text.encode(), "lxml", from_encoding="utf-8")
-    root = soup.body or soup
+    root = soup if _text_after_body(text) else soup.body or soup
     walker = _Walker(root)
     walker.walk(root)
     walker.flush()

@@ -84,3 +84,44 @@ def test_a_list_a_colon_introduces_stays_in_a_text_dump() -> None:
     # Both gone before.
     assert "Captures request messages before they’re sent" in lines
     assert "CategoryName - custom logger category for filtering" in lines
+
+
+def _paragraphs(n: int) -> str:
+    return "<p>A sentence of the story that is long enough to count as article text.</p>" * n
+
+
+def test_a_header_holding_the_pages_paragraphs_is_the_story() -> None:
+    # Webflow templates wrap the whole story in <header class="section_...">; it was cut
+    # before parsing with the mastheads (F1 0.002 on Corti's story, 0.011 on Zenlytic's).
+    assert "We are introducing the top-ranked method" in wcxb_html("0386")
+    assert "enterprise analytics" in wcxb_html("4297").lower()
+    page = parse_html(
+        '<html><body><header class="section_content">'
+        + _paragraphs(30)
+        + "</header><header><nav>Home</nav><p>Subscribe</p></header>"
+        + _paragraphs(2)
+        + "</body></html>"
+    )
+    texts = [b.text for b in page.blocks]
+    assert len([t for t in texts if t.startswith("A sentence")]) == 32
+    assert "Subscribe" not in texts  # a masthead is still cut
+
+
+def test_a_page_printed_after_an_early_body_close_is_read() -> None:
+    # Escalon's blog template closes an empty <body> and prints the story after </html>;
+    # the parser puts it outside <body>, so the page had no text (F1 0.015).
+    assert "When defined in the simplest way possible, HR is about people." in wcxb_html("0310")
+    page = parse_html("<html><body></body></html><div>" + _paragraphs(20) + "</div>")
+    assert len(page.blocks) == 20
+
+
+def test_a_large_container_named_footer_is_tested_after_many_small_chrome_elements() -> None:
+    # Resy's Michelin guide: its restaurant list sits in <div class="page1-footer"> holding
+    # most of the page, after 90 small <figure>s that used up the size-test budget, so
+    # the list went out as a footer (F1 0.032).
+    assert "This high-spirited Lower East Side take on contemporary Korean" in wcxb_html("4340")
+    figures = "<figure><img src=x.png><figcaption>Photo</figcaption></figure>" * 80
+    page = parse_html(
+        f'<html><body>{figures}<div class="page-footer">{_paragraphs(20)}</div></body></html>'
+    )
+    assert [b.boiler for b in page.blocks if b.text.startswith("A sentence")] == [None] * 20
