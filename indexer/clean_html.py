@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
@@ -38,6 +39,8 @@ NOSCRIPT_PAGE = 1000
 # templates wrap the whole story in <header class="section...">), not its masthead.
 HEADER_PAGE = 0.6
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
+# A body with less text than this outside its chrome states nothing (a script renders it).
+EMPTY_BODY = 200
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
 # BeautifulSoup needs about 2 s per million characters of dense tags.
 MAX_MARKUP = 1_500_000
@@ -99,6 +102,8 @@ _CLASS_LABELS = {
     "consent": "cookie notice",
     "caption": "caption or byline",
 }
+_PANEL_ROLES = frozenset({"region", "tabpanel"})
+_STREAMED = re.compile(r"S:[0-9a-z]+$")
 _NEVER_THE_PAGE = _CLASS_LABELS["consent"]
 _MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
 # Class names and microdata that name the article body itself ("article-body", "entry-content").
@@ -162,9 +167,19 @@ _FORUM_ENGINES = re.compile(
 _THREAD_CONTENT = frozenset({"comments", "caption or byline"})
 
 
-def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates, bool]:
+class _Meta(NamedTuple):
+    title: str | None
+    dates: MetaDates
+    thread: bool  # the metadata says the page is a discussion thread
+    description: str  # the longest of its descriptions ("" if none)
+
+
+_DESCRIPTIONS = ("og:description", "description", "twitter:description")
+
+
+def _metadata(tags: list[Tag], h1: str | None) -> _Meta:
     """Title and publication dates from og/article meta, JSON-LD, <h1>, <time> and <title>;
-    and whether the metadata says the page is a discussion thread."""
+    whether the metadata says the page is a discussion thread; its description."""
     meta: dict[str, str] = {}
     scripts: list[Tag] = []
     times: list[str] = []
@@ -194,7 +209,10 @@ def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates, b
         site=meta.get("og:site_name"),
     )
     title = choose_title(sources)
-    return title or None, metadata_dates(meta, ld, times), _thread_metadata(meta, ld)
+    description = max((meta.get(k, "") for k in _DESCRIPTIONS), key=len)
+    return _Meta(
+        title or None, metadata_dates(meta, ld, times), _thread_metadata(meta, ld), description
+    )
 
 
 def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
@@ -229,6 +247,20 @@ def _is_main(tag: Tag, words: str) -> bool:
     return bool(words) and _MAIN.search(words) is not None
 
 
+def _is_hidden(attrs: dict) -> bool:
+    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and "display:none" in style.replace(" ", "")
+
+
+def _is_folded_text(attrs: dict) -> bool:
+    """A hidden element whose text the reader unfolds or the page shows once loaded: an
+    accordion or tab panel (WAI-ARIA's region / tabpanel roles), or a React streaming
+    segment (<div hidden id="S:0">, moved into place by a script)."""
+    return attrs.get("role") in _PANEL_ROLES or bool(_STREAMED.match(str(attrs.get("id", ""))))
+
+
 def _chrome_reason(tag: Tag, words: str) -> str | None:
     """Why this element is chrome (its tag, role, visibility or class name), or None."""
     if tag.name in _TAG_REASONS:
@@ -238,10 +270,7 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     attrs = tag.attrs
     if not attrs:
         return None
-    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true":
-        return "hidden"
-    style = attrs.get("style")
-    if isinstance(style, str) and "display:none" in style.replace(" ", ""):
+    if _is_hidden(attrs) and not _is_folded_text(attrs):
         return "hidden"
     role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
@@ -504,10 +533,22 @@ def parse_html(text: str) -> Page:
     if root is not soup and soup.head:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
     h1 = walker.h1 or next((h for h in h1s if h), None)
-    title, dates, thread = _metadata(tags + walker.meta_tags, h1)
-    if thread or walker.thread:
+    meta = _metadata(tags + walker.meta_tags, h1)
+    if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
-    return Page(walker.blocks, title, dates, stripped, byline)
+    _description_as_text(walker.blocks, meta.description)
+    return Page(walker.blocks, meta.title, meta.dates, stripped, byline)
+
+
+def _description_as_text(blocks: list[Block], description: str) -> None:
+    """A page whose body states nothing outside its chrome (the posts of a Discourse thread
+    are loaded by script): its metadata description, the opening of the text, is the text."""
+    if (
+        len(description) < EMPTY_BODY
+        or sum(len(b.text) for b in blocks if not b.boiler) >= EMPTY_BODY
+    ):
+        return
+    blocks.append(Block(html.unescape(description).rstrip("….").rstrip(), main=True))
 
 
 def _posts_as_content(blocks: list[Block]) -> None:

@@ -125,3 +125,20 @@ def test_a_large_container_named_footer_is_tested_after_many_small_chrome_elemen
         f'<html><body>{figures}<div class="page-footer">{_paragraphs(20)}</div></body></html>'
     )
     assert [b.boiler for b in page.blocks if b.text.startswith("A sentence")] == [None] * 20
+
+
+def test_an_accordion_panel_and_a_streamed_segment_are_text_though_hidden() -> None:
+    # EnergySage's guide folds each section into an ARIA accordion (role="region",
+    # display:none); the Motley Fool's Next.js page streams its body in <div hidden
+    # id="S:0"> segments. Both were cut as hidden (F1 0.36 and 0.07).
+    assert "How you pay for solar depends on what matters most to you" in wcxb_html("4193")
+    assert "index funds" in wcxb_html("4503").lower()
+    page = parse_html(
+        '<html><body><div role="region" style="display:none"><p>Folded answer text.</p></div>'
+        '<div hidden id="S:1"><p>Streamed story text.</p></div>'
+        '<div hidden><p>Mobile menu</p></div><div role="dialog" aria-hidden="true">'
+        "<p>Cookie settings</p></div></body></html>"
+    )
+    reasons = {b.text: b.boiler for b in page.blocks}
+    assert reasons["Folded answer text."] is None and reasons["Streamed story text."] is None
+    assert reasons["Mobile menu"] == "hidden" and reasons["Cookie settings"] == "hidden"
