@@ -106,10 +106,11 @@ _PANEL_ROLES = frozenset({"region", "tabpanel"})
 _STREAMED = re.compile(r"S:[0-9a-z]+$")
 _NEVER_THE_PAGE = _CLASS_LABELS["consent"]
 _MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
-# Class names and microdata that name the article body itself ("article-body", "entry-content").
+# Class names and microdata that name the article body itself ("article-body", "entry-content"),
+# or a forum post's (XenForo's "message-body", "messageText").
 _MAIN = re.compile(
-    r"(?:^|\s)(?:(?:article|story|entry|post|main)[-_]{0,2}(?:body|content|text)|[\w-]*articlebody[\w-]*)"
-    r"(?:$|\s)",
+    r"(?:^|\s)(?:(?:article|story|entry|post|main|message)[-_]{0,2}(?:body|content|text)"
+    r"|[\w-]*articlebody[\w-]*)(?:$|\s)",
     re.I,
 )
 

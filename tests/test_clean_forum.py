@@ -143,3 +143,18 @@ def test_a_script_rendered_thread_is_its_description() -> None:
     doc = clean_bytes(gzip.decompress(path.read_bytes()), "4278.html")
     assert doc.text.startswith("So I wanted to know what real world miles people are getting.")
     assert bag_score(doc.text, truth("4278")).precision >= 0.95
+
+
+def test_a_xenforo_post_body_is_text_however_short() -> None:
+    # XenForo prints each post in <article class="message-body"><div class="bbWrapper">;
+    # one-line posts were dropped as stray short lines (Tom's Hardware thread: F1 0.60).
+    path = require_shared("wcxb-dev", "html", "4311.html.gz")
+    doc = clean_bytes(gzip.decompress(path.read_bytes()), "4311.html")
+    assert bag_score(doc.text, truth("4311")).f1 >= 0.95
+    from indexer.clean_html import parse_html
+
+    page = parse_html(
+        '<html><body><article class="message-body"><div class="bbWrapper">Same here.</div>'
+        '</article><div class="messageText">Agreed.</div></body></html>'
+    )
+    assert [b.main for b in page.blocks] == [True, True]
