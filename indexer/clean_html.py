@@ -537,19 +537,19 @@ def parse_html(text: str) -> Page:
     meta = _metadata(tags + walker.meta_tags, h1)
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
-    _description_as_text(walker.blocks, meta.description)
+    if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
+        _empty_body_text(walker.blocks, meta.description)
     return Page(walker.blocks, meta.title, meta.dates, stripped, byline)
 
 
-def _description_as_text(blocks: list[Block], description: str) -> None:
-    """A page whose body states nothing outside its chrome (the posts of a Discourse thread
-    are loaded by script): its metadata description, the opening of the text, is the text."""
-    if (
-        len(description) < EMPTY_BODY
-        or sum(len(b.text) for b in blocks if not b.boiler) >= EMPTY_BODY
-    ):
-        return
-    blocks.append(Block(html.unescape(description).rstrip("….").rstrip(), main=True))
+def _empty_body_text(blocks: list[Block], description: str) -> None:
+    """The text of a page whose body states nothing outside its chrome: its comments when it
+    has them (a link shared on Lobsters or Hacker News: the discussion is the page), else
+    its metadata description, the opening of a text a script renders (Discourse threads)."""
+    if sum(len(b.text) for b in blocks if b.boiler in _THREAD_CONTENT) >= EMPTY_BODY:
+        _posts_as_content(blocks)
+    elif len(description) >= EMPTY_BODY:
+        blocks.append(Block(html.unescape(description).rstrip("….").rstrip(), main=True))
 
 
 def _posts_as_content(blocks: list[Block]) -> None:

@@ -158,3 +158,11 @@ def test_a_xenforo_post_body_is_text_however_short() -> None:
         '</article><div class="messageText">Agreed.</div></body></html>'
     )
     assert [b.main for b in page.blocks] == [True, True]
+
+
+def test_a_link_page_whose_only_text_is_its_comments_keeps_them() -> None:
+    # A Lobsters story: the link is off-site, so the page is its discussion (no thread
+    # metadata); every comment sat in a "comments" container and went (F1 0.008).
+    path = require_shared("wcxb-dev", "html", "0575.html.gz")
+    doc = clean_bytes(gzip.decompress(path.read_bytes()), "0575.html")
+    assert bag_score(doc.text, truth("0575")).f1 >= 0.9
