@@ -142,3 +142,17 @@ def test_an_accordion_panel_and_a_streamed_segment_are_text_though_hidden() -> N
     reasons = {b.text: b.boiler for b in page.blocks}
     assert reasons["Folded answer text."] is None and reasons["Streamed story text."] is None
     assert reasons["Mobile menu"] == "hidden" and reasons["Cookie settings"] == "hidden"
+
+
+def test_an_article_element_holding_the_page_is_its_body_when_none_is_marked() -> None:
+    # FieldEdge's tool guide: <article class="cms-content"> holds 88% of the page and no
+    # element names the body, so the best run was a closing sales pitch (F1 0.17).
+    assert "A multimeter is the backbone of every electrician" in wcxb_html("0068")
+    story = "<h2>Fluke 117</h2>" + _paragraphs(10)
+    page = parse_html(f"<html><body><article>{story}</article><p>Menu</p></body></html>")
+    assert all(b.main for b in page.blocks if b.text != "Menu")
+    marked = parse_html(
+        f'<html><body><article>{story}<div class="entry-content"><p>Body.</p></div>'
+        "</article></body></html>"
+    )
+    assert [b.text for b in marked.blocks if b.main] == ["Body."]
