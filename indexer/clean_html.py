@@ -38,6 +38,7 @@ NOSCRIPT_PAGE = 1000
 # A <header> holding this share of the page's paragraph text is the page's body (Webflow
 # templates wrap the whole story in <header class="section...">), not its masthead.
 HEADER_PAGE = 0.6
+_BODY_CLOSE = re.compile(r"</body", re.I)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
 # An <article> holding this share of the page's text is the story's wrapper: on a page that
 # marks no body of its own, its blocks are article text (0.5 kept more promo boxes: AED worse).
@@ -251,13 +252,6 @@ def _is_main(tag: Tag, words: str) -> bool:
     return bool(words) and _MAIN.search(words) is not None
 
 
-def _is_hidden(attrs: dict) -> bool:
-    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true":
-        return True
-    style = attrs.get("style")
-    return isinstance(style, str) and "display:none" in style.replace(" ", "")
-
-
 def _is_folded_text(attrs: dict) -> bool:
     """A hidden element whose text the reader unfolds or the page shows once loaded: an
     accordion or tab panel (WAI-ARIA's region / tabpanel roles), or a React streaming
@@ -274,7 +268,14 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     attrs = tag.attrs
     if not attrs:
         return None
-    if _is_hidden(attrs) and not _is_folded_text(attrs):
+    style = attrs.get("style")
+    hidden = (
+        attrs.get("hidden") is not None
+        or attrs.get("aria-hidden") == "true"
+        or isinstance(style, str)
+        and "display:none" in style.replace(" ", "")
+    )
+    if hidden and not _is_folded_text(attrs):
         return "hidden"
     role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
@@ -308,22 +309,21 @@ class _Walker:
         self.main = 0
         self.h1: str | None = None  # the first headline outside page chrome
         self.thread = False  # schema.org microdata names a discussion thread
-        self.wrapper: Tag | None = None  # the <article> holding most of the page, while in it
-        self.wrapper_tests = 0  # until one passes; then _SIZE_CHECKS, so no more are made
-        self.wrapped: list[int] = []  # indices of the blocks inside it
+        # <article>s outside chrome and the blocks each holds [start, end), in document
+        # order; tested only on pages that mark no body (see mark_wrapper).
+        self.articles: list[tuple[Tag, list[int]]] = []
 
-    def _is_wrapper(self, tag: Tag) -> bool:
-        # Teaser lists print dozens of small <article>s: the tests are budgeted like
-        # _most_of_page's, and the first pass ends them.
-        if self.wrapper_tests >= _SIZE_CHECKS:
-            return False
-        if self.total is None:
-            self.total = len(self.root.get_text())
-        self.wrapper_tests += 1
-        if len(tag.get_text()) <= WRAPPER_SHARE * self.total:
-            return False
-        self.wrapper_tests = _SIZE_CHECKS
-        return True
+    def mark_wrapper(self) -> None:
+        """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
+        its body (measured on the blocks, so no subtree is read again)."""
+        if not self.articles or any(b.main for b in self.blocks):
+            return
+        total = sum(len(b.text) for b in self.blocks)
+        for _tag, (start, end) in self.articles:
+            if sum(len(b.text) for b in self.blocks[start:end]) > WRAPPER_SHARE * total:
+                for block in self.blocks[start:end]:
+                    block.main = True
+                return
 
     def _most_of_page(self, tag: Tag) -> bool:
         # Each test reads the element's whole subtree. An element that fails stays chrome and
@@ -342,8 +342,6 @@ class _Walker:
         text = "".join(self.parts).strip()
         if text:
             size = len(text)
-            if self.wrapper is not None:
-                self.wrapped.append(len(self.blocks))
             self.blocks.append(
                 Block(
                     text,
@@ -407,8 +405,8 @@ class _Walker:
         is_heading = child.name in _HEADINGS
         self.item += child.name in _ITEMS
         is_main = is_block and _is_main(child, words)
-        if child.name == "article" and self.reasons[-1] is None and self._is_wrapper(child):
-            self.wrapper = child
+        if child.name == "article" and self.reasons[-1] is None:
+            self.articles.append((child, [len(self.blocks), -1]))
         self.heading += is_heading
         self.main += is_main
         link = in_link or child.name == "a"
@@ -426,8 +424,11 @@ class _Walker:
         self.item -= tag.name in _ITEMS
         self.main -= main
         self.reasons.pop()
-        if tag is self.wrapper:
-            self.wrapper = None
+        if tag.name == "article":
+            for article, span in reversed(self.articles):
+                if article is tag:
+                    span[1] = len(self.blocks)
+                    break
 
 
 def _visible_chars(text: str, start: int, end: int) -> int:
@@ -474,12 +475,16 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
             h1s.append(" ".join(html.unescape(_ANY_TAG.sub(" ", h1.group(1))).split()))
             if not byline:
                 byline.extend(_markup_lines(text[match.start() : end]))
-        if name == "header" and _holds_paragraphs(text, match.start(), end, paragraphs):
-            out.append(text[pos : opening_end + 1])  # parsed: the walker sees its sections
-            pos = opening_end + 1
-            continue
         if name in _CHROME_TAGS:
             visible = " ".join(html.unescape(_ANY_TAG.sub(" ", text[match.start() : end])).split())
+            if (
+                name == "header"
+                and len(visible) >= NOSCRIPT_PAGE  # else a masthead: logo, menu, search
+                and _holds_paragraphs(text, match.start(), end, paragraphs)
+            ):
+                out.append(text[pos : opening_end + 1])  # parsed: the walker sees its sections
+                pos = opening_end + 1
+                continue
             if visible:
                 removed.append(Removed(visible, _TAG_REASONS[name]))
         out.append(text[pos : match.start()])
@@ -491,13 +496,12 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
 
 def _paragraph_chars(text: str, start: int = 0, end: int | None = None) -> int:
     found = _PARAGRAPH.finditer(text, start, len(text) if end is None else end)
-    return sum(_visible_chars(m.group(1), 0, len(m.group(1))) for m in found)
+    inner = " ".join(m.group(1) for m in found)
+    return _visible_chars(inner, 0, len(inner))
 
 
 def _holds_paragraphs(text: str, start: int, end: int, page: list[int]) -> bool:
     """Whether the element text[start:end] holds HEADER_PAGE of the page's paragraph text."""
-    if _visible_chars(text, start, end) < NOSCRIPT_PAGE:
-        return False  # a masthead: logo, menu, search (cheap test first)
     if not page:
         page.append(_paragraph_chars(text))
     return _paragraph_chars(text, start, end) >= HEADER_PAGE * page[0] > 0
@@ -530,9 +534,10 @@ def _split_head(text: str) -> tuple[str | None, str]:
 def _text_after_body(text: str) -> bool:
     """Whether more text follows the first </body> than precedes it: a template that closes
     an empty <body> early and prints the page after it (the parser puts that text outside)."""
-    end = text.lower().find("</body")
-    if end < 0:
+    found = _BODY_CLOSE.search(text)
+    if found is None:
         return False
+    end = found.start()
     after = _visible_chars(text, end, len(text))
     return after >= NOSCRIPT_PAGE and after > _visible_chars(text, 0, end)
 
@@ -562,9 +567,7 @@ def parse_html(text: str) -> Page:
     meta = _metadata(tags + walker.meta_tags, h1)
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
-    if not any(b.main for b in walker.blocks):  # the page marks no body: its wrapper is one
-        for i in walker.wrapped:
-            walker.blocks[i].main = True
+    walker.mark_wrapper()
     if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
         _empty_body_text(walker.blocks, meta.description)
     return Page(walker.blocks, meta.title, meta.dates, stripped, byline)
