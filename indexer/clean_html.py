@@ -91,6 +91,7 @@ _CLASS_REASONS = re.compile(
     r"|(?P<ad>ad|ads|adslot|adunit|adsbygoogle|advert|advertisement|advertorial|sponsor|sponsored|promo|dfp)"
     r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup)"
     r"|(?P<consent>cookie|cookies|consent|gdpr|onetrust|cookiebot)"
+    r"|(?P<sig>[a-z]*signatures?)"
     r"|(?P<caption>caption|credit|byline|author|bio|tags|keywords|gallery|slideshow|carousel|lightbox)"
     r")(?:$|[\s_-])",
     re.I,
@@ -104,6 +105,7 @@ _CLASS_LABELS = {
     "ad": "ad label",
     "sub": "subscription notice",
     "consent": "cookie notice",
+    "sig": "signature",
     "caption": "caption or byline",
 }
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
@@ -111,10 +113,12 @@ _STREAMED = re.compile(r"S:[0-9a-z]+$")
 _NEVER_THE_PAGE = _CLASS_LABELS["consent"]
 _MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
 # Class names and microdata that name the article body itself ("article-body", "entry-content"),
-# or a forum post's (XenForo's "message-body", "messageText").
+# or a forum post's (XenForo's "message-body", "messageText"), or the field a CMS fills from
+# its rich-text editor (Webflow's "w-richtext", Invision's "ipsType_richText").
 _MAIN = re.compile(
     r"(?:^|\s)(?:(?:article|story|entry|post|main|message)[-_]{0,2}(?:body|content|text)"
-    r"|[\w-]*articlebody[\w-]*)(?:$|\s)",
+    r"|[\w-]*articlebody[\w-]*)(?:$|\s)"
+    r"|(?:^|[\s_-])rich[-_]?text(?:$|[\s_-])",
     re.I,
 )
 
@@ -233,13 +237,14 @@ def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
 
 
 def _class_words(tag: Tag) -> str:
-    """The element's class and id, one string (empty for most elements)."""
+    """The element's class, id and data-role (Invision names parts of a post by it), one
+    string (empty for most elements)."""
     attrs = tag.attrs
-    if "class" not in attrs and "id" not in attrs:
+    if "class" not in attrs and "id" not in attrs and "data-role" not in attrs:
         return ""
     return " ".join(
         " ".join(v) if isinstance(v, list) else str(v)
-        for v in (attrs.get("class"), attrs.get("id"))
+        for v in (attrs.get("class"), attrs.get("id"), attrs.get("data-role"))
         if v
     )
 

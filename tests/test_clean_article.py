@@ -156,3 +156,16 @@ def test_an_article_element_holding_the_page_is_its_body_when_none_is_marked() -
         "</article></body></html>"
     )
     assert [b.text for b in marked.blocks if b.main] == ["Body."]
+
+
+def test_a_cms_rich_text_field_is_the_body() -> None:
+    # Levitate's Webflow post: the story is <div class="richtext-presentation w-richtext">,
+    # and its many short sub-headings and list lines went as stray short lines (F1 0.415).
+    lines = wcxb_html("4857").split("\n")
+    assert "Why Choosing the Right Website Builder Matters" in lines  # gone before
+    assert "Scale as your business grows" in lines  # gone before
+    page = parse_html(
+        '<html><body><div class="w-richtext"><h3>Pricing</h3><p>From $16.</p></div>'
+        '<div class="ipsType_richText">Thanks!</div><div class="richtextual">x</div></body></html>'
+    )
+    assert [b.main for b in page.blocks] == [True, True, True, False]
