@@ -91,7 +91,7 @@ _CLASS_REASONS = re.compile(
     r"|(?P<ad>ad|ads|adslot|adunit|adsbygoogle|advert|advertisement|advertorial|sponsor|sponsored|promo|dfp)"
     r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup)"
     r"|(?P<consent>cookie|cookies|consent|gdpr|onetrust|cookiebot)"
-    r"|(?P<sig>[a-z]*signatures?)"
+    r"|(?P<sig>signatures?|membersignature|usersignature|postsignature)"
     r"|(?P<caption>caption|credit|byline|author|bio|tags|keywords|gallery|slideshow|carousel|lightbox)"
     r")(?:$|[\s_-])",
     re.I,
