@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -254,7 +255,19 @@ def _is_main(tag: Tag, words: str) -> bool:
     # schema.org: an article's body, and the text of each post of a discussion or Q&A page.
     if tag.attrs.get("itemprop") in _MAIN_ITEMPROPS:
         return True
-    return bool(words) and _MAIN.search(words) is not None
+    return bool(words) and _names_body(words)
+
+
+# Pages repeat a few class strings on thousands of elements: each is matched once.
+@functools.lru_cache(maxsize=4096)
+def _names_body(words: str) -> bool:
+    return _MAIN.search(words) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_label(words: str) -> str | None:
+    m = _CLASS_REASONS.search(words)
+    return _CLASS_LABELS[m.lastgroup] if m and m.lastgroup else None
 
 
 def _is_folded_text(attrs: dict) -> bool:
@@ -285,11 +298,7 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
         return "navigation" if role in ("navigation", "banner") else "footer"
-    if words:
-        m = _CLASS_REASONS.search(words)
-        if m and m.lastgroup:
-            return _CLASS_LABELS[m.lastgroup]
-    return None
+    return _class_label(words) if words else None
 
 
 # A walk frame: the children still to visit, the element, and what entering it changed
