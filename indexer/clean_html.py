@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
@@ -34,6 +36,16 @@ _H1 = re.compile(r"<h1\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>(.*?)</h1", re.I | re.S)
 _SIZE_CHECKS = 50
 # A <noscript> with this much text is the page's content, not a "please enable JavaScript".
 NOSCRIPT_PAGE = 1000
+# A <header> holding this share of the page's paragraph text is the page's body (Webflow
+# templates wrap the whole story in <header class="section...">), not its masthead.
+HEADER_PAGE = 0.6
+_BODY_CLOSE = re.compile(r"</body", re.I)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
+# An <article> holding this share of the page's text is the story's wrapper: on a page that
+# marks no body of its own, its blocks are article text (0.5 kept more promo boxes: AED worse).
+WRAPPER_SHARE = 0.8
+# A body with less text than this outside its chrome states nothing (a script renders it).
+EMPTY_BODY = 200
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
 # BeautifulSoup needs about 2 s per million characters of dense tags.
 MAX_MARKUP = 1_500_000
@@ -78,7 +90,9 @@ _CLASS_REASONS = re.compile(
     r"|(?P<share>share|sharing|social|sharebar)"
     r"|(?P<related>related|recommended|more-stories|read-more|outbrain|taboola|trending)"
     r"|(?P<ad>ad|ads|adslot|adunit|adsbygoogle|advert|advertisement|advertorial|sponsor|sponsored|promo|dfp)"
-    r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup|cookie|consent|gdpr)"
+    r"|(?P<sub>newsletter|subscribe|subscription|paywall|signup)"
+    r"|(?P<consent>cookie|cookies|consent|gdpr|onetrust|cookiebot)"
+    r"|(?P<sig>signatures?|membersignature|usersignature|postsignature)"
     r"|(?P<caption>caption|credit|byline|author|bio|tags|keywords|gallery|slideshow|carousel|lightbox)"
     r")(?:$|[\s_-])",
     re.I,
@@ -91,13 +105,21 @@ _CLASS_LABELS = {
     "related": "related-stories list",
     "ad": "ad label",
     "sub": "subscription notice",
+    "consent": "cookie notice",
+    "sig": "signature",
     "caption": "caption or byline",
 }
+_PANEL_ROLES = frozenset({"region", "tabpanel"})
+_STREAMED = re.compile(r"S:[0-9a-z]+$")
+_NEVER_THE_PAGE = _CLASS_LABELS["consent"]
 _MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
-# Class names and microdata that name the article body itself ("article-body", "entry-content").
+# Class names and microdata that name the article body itself ("article-body", "entry-content"),
+# or a forum post's (XenForo's "message-body", "messageText"), or the field a CMS fills from
+# its rich-text editor (Webflow's "w-richtext", Invision's "ipsType_richText").
 _MAIN = re.compile(
-    r"(?:^|\s)(?:(?:article|story|entry|post|main)[-_]{0,2}(?:body|content|text)|[\w-]*articlebody[\w-]*)"
-    r"(?:$|\s)",
+    r"(?:^|\s)(?:(?:article|story|entry|post|main|message)[-_]{0,2}(?:body|content|text)"
+    r"|[\w-]*articlebody[\w-]*)(?:$|\s)"
+    r"|(?:^|[\s_-])rich[-_]?text(?:$|[\s_-])",
     re.I,
 )
 
@@ -155,9 +177,19 @@ _FORUM_ENGINES = re.compile(
 _THREAD_CONTENT = frozenset({"comments", "caption or byline"})
 
 
-def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates, bool]:
+class _Meta(NamedTuple):
+    title: str | None
+    dates: MetaDates
+    thread: bool  # the metadata says the page is a discussion thread
+    description: str  # the longest of its descriptions ("" if none)
+
+
+_DESCRIPTIONS = ("og:description", "description", "twitter:description")
+
+
+def _metadata(tags: list[Tag], h1: str | None) -> _Meta:
     """Title and publication dates from og/article meta, JSON-LD, <h1>, <time> and <title>;
-    and whether the metadata says the page is a discussion thread."""
+    whether the metadata says the page is a discussion thread; its description."""
     meta: dict[str, str] = {}
     scripts: list[Tag] = []
     times: list[str] = []
@@ -187,7 +219,10 @@ def _metadata(tags: list[Tag], h1: str | None) -> tuple[str | None, MetaDates, b
         site=meta.get("og:site_name"),
     )
     title = choose_title(sources)
-    return title or None, metadata_dates(meta, ld, times), _thread_metadata(meta, ld)
+    description = max((meta.get(k, "") for k in _DESCRIPTIONS), key=len)
+    return _Meta(
+        title or None, metadata_dates(meta, ld, times), _thread_metadata(meta, ld), description
+    )
 
 
 def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
@@ -203,13 +238,14 @@ def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
 
 
 def _class_words(tag: Tag) -> str:
-    """The element's class and id, one string (empty for most elements)."""
+    """The element's class, id and data-role (Invision names parts of a post by it), one
+    string (empty for most elements)."""
     attrs = tag.attrs
-    if "class" not in attrs and "id" not in attrs:
+    if "class" not in attrs and "id" not in attrs and "data-role" not in attrs:
         return ""
     return " ".join(
         " ".join(v) if isinstance(v, list) else str(v)
-        for v in (attrs.get("class"), attrs.get("id"))
+        for v in (attrs.get("class"), attrs.get("id"), attrs.get("data-role"))
         if v
     )
 
@@ -219,7 +255,26 @@ def _is_main(tag: Tag, words: str) -> bool:
     # schema.org: an article's body, and the text of each post of a discussion or Q&A page.
     if tag.attrs.get("itemprop") in _MAIN_ITEMPROPS:
         return True
-    return bool(words) and _MAIN.search(words) is not None
+    return bool(words) and _names_body(words)
+
+
+# Pages repeat a few class strings on thousands of elements: each is matched once.
+@functools.lru_cache(maxsize=4096)
+def _names_body(words: str) -> bool:
+    return _MAIN.search(words) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_label(words: str) -> str | None:
+    m = _CLASS_REASONS.search(words)
+    return _CLASS_LABELS[m.lastgroup] if m and m.lastgroup else None
+
+
+def _is_folded_text(attrs: dict) -> bool:
+    """A hidden element whose text the reader unfolds or the page shows once loaded: an
+    accordion or tab panel (WAI-ARIA's region / tabpanel roles), or a React streaming
+    segment (<div hidden id="S:0">, moved into place by a script)."""
+    return attrs.get("role") in _PANEL_ROLES or bool(_STREAMED.match(str(attrs.get("id", ""))))
 
 
 def _chrome_reason(tag: Tag, words: str) -> str | None:
@@ -231,19 +286,19 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     attrs = tag.attrs
     if not attrs:
         return None
-    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true":
-        return "hidden"
     style = attrs.get("style")
-    if isinstance(style, str) and "display:none" in style.replace(" ", ""):
+    hidden = (
+        attrs.get("hidden") is not None
+        or attrs.get("aria-hidden") == "true"
+        or isinstance(style, str)
+        and "display:none" in style.replace(" ", "")
+    )
+    if hidden and not _is_folded_text(attrs):
         return "hidden"
     role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
         return "navigation" if role in ("navigation", "banner") else "footer"
-    if words:
-        m = _CLASS_REASONS.search(words)
-        if m and m.lastgroup:
-            return _CLASS_LABELS[m.lastgroup]
-    return None
+    return _class_label(words) if words else None
 
 
 # A walk frame: the children still to visit, the element, and what entering it changed
@@ -268,16 +323,34 @@ class _Walker:
         self.main = 0
         self.h1: str | None = None  # the first headline outside page chrome
         self.thread = False  # schema.org microdata names a discussion thread
+        # <article>s outside chrome and the blocks each holds [start, end), in document
+        # order; tested only on pages that mark no body (see mark_wrapper).
+        self.articles: list[tuple[Tag, list[int]]] = []
+
+    def mark_wrapper(self) -> None:
+        """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
+        its body (measured on the blocks, so no subtree is read again)."""
+        if not self.articles or any(b.main for b in self.blocks):
+            return
+        total = sum(len(b.text) for b in self.blocks)
+        for _tag, (start, end) in self.articles:
+            if sum(len(b.text) for b in self.blocks[start:end]) > WRAPPER_SHARE * total:
+                for block in self.blocks[start:end]:
+                    block.main = True
+                return
 
     def _most_of_page(self, tag: Tag) -> bool:
-        # Each test reads the element's whole subtree: a budget keeps a page of thousands of
-        # nested chrome elements linear. Real pages need a handful.
+        # Each test reads the element's whole subtree. An element that fails stays chrome and
+        # nothing inside it is tested again, so failed tests read disjoint subtrees: linear.
+        # Only a pass lets its descendants be tested too, so passes have a budget (a page of
+        # thousands of nested "footer" wrappers stays linear); real pages need a handful.
         if self.size_checks >= _SIZE_CHECKS:
             return False
-        self.size_checks += 1
         if self.total is None:
             self.total = len(self.root.get_text())
-        return len(tag.get_text()) > 0.4 * self.total
+        most = len(tag.get_text()) > 0.4 * self.total
+        self.size_checks += most
+        return most
 
     def flush(self) -> None:
         text = "".join(self.parts).strip()
@@ -333,13 +406,21 @@ class _Walker:
                 self.thread = True
         words = _class_words(child) if is_block else ""
         reason = _chrome_reason(child, words) if is_block else None
-        # A container holding most of the page's text is the page, not a sidebar.
-        if reason and self.reasons[-1] is None and self._most_of_page(child):
+        # A container holding most of the page's text is the page, not a sidebar; but a
+        # consent manager's dialog (its vendor and purpose lists) can outweigh a short thread.
+        if (
+            reason
+            and reason != _NEVER_THE_PAGE
+            and self.reasons[-1] is None
+            and self._most_of_page(child)
+        ):
             reason = None
         self.reasons.append(reason or self.reasons[-1])
         is_heading = child.name in _HEADINGS
         self.item += child.name in _ITEMS
         is_main = is_block and _is_main(child, words)
+        if child.name == "article" and self.reasons[-1] is None:
+            self.articles.append((child, [len(self.blocks), -1]))
         self.heading += is_heading
         self.main += is_main
         link = in_link or child.name == "a"
@@ -357,6 +438,11 @@ class _Walker:
         self.item -= tag.name in _ITEMS
         self.main -= main
         self.reasons.pop()
+        if tag.name == "article":
+            for article, span in reversed(self.articles):
+                if article is tag:
+                    span[1] = len(self.blocks)
+                    break
 
 
 def _visible_chars(text: str, start: int, end: int) -> int:
@@ -373,6 +459,7 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
     out: list[str] = []
     pos = 0
     unclosed: set[str] = set()  # once a closing tag is missing, later ones are missing too
+    paragraphs: list[int] = []  # the page's paragraph characters, counted when first needed
     while match := _OPENERS.search(text, pos):
         name = (match.group(1) or "!--").lower()
         opening_end = text.find(">", match.end())
@@ -404,6 +491,14 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
                 byline.extend(_markup_lines(text[match.start() : end]))
         if name in _CHROME_TAGS:
             visible = " ".join(html.unescape(_ANY_TAG.sub(" ", text[match.start() : end])).split())
+            if (
+                name == "header"
+                and len(visible) >= NOSCRIPT_PAGE  # else a masthead: logo, menu, search
+                and _holds_paragraphs(text, match.start(), end, paragraphs)
+            ):
+                out.append(text[pos : opening_end + 1])  # parsed: the walker sees its sections
+                pos = opening_end + 1
+                continue
             if visible:
                 removed.append(Removed(visible, _TAG_REASONS[name]))
         out.append(text[pos : match.start()])
@@ -411,6 +506,19 @@ def _cut_elements(text: str, removed: list[Removed], h1s: list[str], byline: lis
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _paragraph_chars(text: str, start: int = 0, end: int | None = None) -> int:
+    found = _PARAGRAPH.finditer(text, start, len(text) if end is None else end)
+    inner = " ".join(m.group(1) for m in found)
+    return _visible_chars(inner, 0, len(inner))
+
+
+def _holds_paragraphs(text: str, start: int, end: int, page: list[int]) -> bool:
+    """Whether the element text[start:end] holds HEADER_PAGE of the page's paragraph text."""
+    if not page:
+        page.append(_paragraph_chars(text))
+    return _paragraph_chars(text, start, end) >= HEADER_PAGE * page[0] > 0
 
 
 # Tags that end a line of a header's markup (its headline, byline, date, category).
@@ -437,6 +545,17 @@ def _split_head(text: str) -> tuple[str | None, str]:
     return text[start:end], text[:start] + " " + text[end:]
 
 
+def _text_after_body(text: str) -> bool:
+    """Whether more text follows the first </body> than precedes it: a template that closes
+    an empty <body> early and prints the page after it (the parser puts that text outside)."""
+    found = _BODY_CLOSE.search(text)
+    if found is None:
+        return False
+    end = found.start()
+    after = _visible_chars(text, end, len(text))
+    return after >= NOSCRIPT_PAGE and after > _visible_chars(text, 0, end)
+
+
 def parse_html(text: str) -> Page:
     """Parse a page with BeautifulSoup (lxml) into blocks and metadata."""
     stripped: list[Removed] = []
@@ -451,7 +570,7 @@ def parse_html(text: str) -> Page:
     # The head is parsed on its own, for metadata only: the body tree stays smaller.
     soups = [BeautifulSoup(head, "lxml")] if head else []
     soup = BeautifulSoup(text.encode(), "lxml", from_encoding="utf-8")
-    root = soup.body or soup
+    root = soup if _text_after_body(text) else soup.body or soup
     walker = _Walker(root)
     walker.walk(root)
     walker.flush()
@@ -459,10 +578,23 @@ def parse_html(text: str) -> Page:
     if root is not soup and soup.head:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
     h1 = walker.h1 or next((h for h in h1s if h), None)
-    title, dates, thread = _metadata(tags + walker.meta_tags, h1)
-    if thread or walker.thread:
+    meta = _metadata(tags + walker.meta_tags, h1)
+    if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
-    return Page(walker.blocks, title, dates, stripped, byline)
+    walker.mark_wrapper()
+    if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
+        _empty_body_text(walker.blocks, meta.description)
+    return Page(walker.blocks, meta.title, meta.dates, stripped, byline)
+
+
+def _empty_body_text(blocks: list[Block], description: str) -> None:
+    """The text of a page whose body states nothing outside its chrome: its comments when it
+    has them (a link shared on Lobsters or Hacker News: the discussion is the page), else
+    its metadata description, the opening of a text a script renders (Discourse threads)."""
+    if sum(len(b.text) for b in blocks if b.boiler in _THREAD_CONTENT) >= EMPTY_BODY:
+        _posts_as_content(blocks)
+    elif len(description) >= EMPTY_BODY:
+        blocks.append(Block(html.unescape(description).rstrip("….").rstrip(), main=True))
 
 
 def _posts_as_content(blocks: list[Block]) -> None:

@@ -84,3 +84,88 @@ def test_a_list_a_colon_introduces_stays_in_a_text_dump() -> None:
     # Both gone before.
     assert "Captures request messages before they’re sent" in lines
     assert "CategoryName - custom logger category for filtering" in lines
+
+
+def _paragraphs(n: int) -> str:
+    return "<p>A sentence of the story that is long enough to count as article text.</p>" * n
+
+
+def test_a_header_holding_the_pages_paragraphs_is_the_story() -> None:
+    # Webflow templates wrap the whole story in <header class="section_...">; it was cut
+    # before parsing with the mastheads (F1 0.002 on Corti's story, 0.011 on Zenlytic's).
+    assert "We are introducing the top-ranked method" in wcxb_html("0386")
+    assert "enterprise analytics" in wcxb_html("4297").lower()
+    page = parse_html(
+        '<html><body><header class="section_content">'
+        + _paragraphs(30)
+        + "</header><header><nav>Home</nav><p>Subscribe</p></header>"
+        + _paragraphs(2)
+        + "</body></html>"
+    )
+    texts = [b.text for b in page.blocks]
+    assert len([t for t in texts if t.startswith("A sentence")]) == 32
+    assert "Subscribe" not in texts  # a masthead is still cut
+
+
+def test_a_page_printed_after_an_early_body_close_is_read() -> None:
+    # Escalon's blog template closes an empty <body> and prints the story after </html>;
+    # the parser puts it outside <body>, so the page had no text (F1 0.015).
+    assert "When defined in the simplest way possible, HR is about people." in wcxb_html("0310")
+    page = parse_html("<html><body></body></html><div>" + _paragraphs(20) + "</div>")
+    assert len(page.blocks) == 20
+
+
+def test_a_large_container_named_footer_is_tested_after_many_small_chrome_elements() -> None:
+    # Resy's Michelin guide: its restaurant list sits in <div class="page1-footer"> holding
+    # most of the page, after 90 small <figure>s that used up the size-test budget, so
+    # the list went out as a footer (F1 0.032).
+    assert "This high-spirited Lower East Side take on contemporary Korean" in wcxb_html("4340")
+    figures = "<figure><img src=x.png><figcaption>Photo</figcaption></figure>" * 80
+    page = parse_html(
+        f'<html><body>{figures}<div class="page-footer">{_paragraphs(20)}</div></body></html>'
+    )
+    assert [b.boiler for b in page.blocks if b.text.startswith("A sentence")] == [None] * 20
+
+
+def test_an_accordion_panel_and_a_streamed_segment_are_text_though_hidden() -> None:
+    # EnergySage's guide folds each section into an ARIA accordion (role="region",
+    # display:none); the Motley Fool's Next.js page streams its body in <div hidden
+    # id="S:0"> segments. Both were cut as hidden (F1 0.36 and 0.07).
+    assert "How you pay for solar depends on what matters most to you" in wcxb_html("4193")
+    assert "index funds" in wcxb_html("4503").lower()
+    page = parse_html(
+        '<html><body><div role="region" style="display:none"><p>Folded answer text.</p></div>'
+        '<div hidden id="S:1"><p>Streamed story text.</p></div>'
+        '<div hidden><p>Mobile menu</p></div><div role="dialog" aria-hidden="true">'
+        "<p>Cookie settings</p></div></body></html>"
+    )
+    reasons = {b.text: b.boiler for b in page.blocks}
+    assert reasons["Folded answer text."] is None and reasons["Streamed story text."] is None
+    assert reasons["Mobile menu"] == "hidden" and reasons["Cookie settings"] == "hidden"
+
+
+def test_an_article_element_holding_the_page_is_its_body_when_none_is_marked() -> None:
+    # FieldEdge's tool guide: <article class="cms-content"> holds 88% of the page and no
+    # element names the body, so the best run was a closing sales pitch (F1 0.17).
+    assert "A multimeter is the backbone of every electrician" in wcxb_html("0068")
+    story = "<h2>Fluke 117</h2>" + _paragraphs(10)
+    page = parse_html(f"<html><body><article>{story}</article><p>Menu</p></body></html>")
+    assert all(b.main for b in page.blocks if b.text != "Menu")
+    marked = parse_html(
+        f'<html><body><article>{story}<div class="entry-content"><p>Body.</p></div>'
+        "</article></body></html>"
+    )
+    assert [b.text for b in marked.blocks if b.main] == ["Body."]
+
+
+def test_a_cms_rich_text_field_is_the_body() -> None:
+    # Levitate's Webflow post: the story is <div class="richtext-presentation w-richtext">,
+    # and its many short sub-headings and list lines went as stray short lines (F1 0.415).
+    lines = wcxb_html("4857").split("\n")
+    assert "Why Choosing the Right Website Builder Matters" in lines  # gone before
+    assert "Scale as your business grows" in lines  # gone before
+    page = parse_html(
+        '<html><body><div class="w-richtext"><h3>Pricing</h3><p>From $16.</p></div>'
+        '<div class="ipsType_richText">Thanks!</div><div class="richtextual">x</div></body></html>'
+    )
+    assert [b.main for b in page.blocks] == [True, True, True, False]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-
-from shared_data import require_shared
-
 from indexer.clean import clean_bytes
 from indexer.titles import (
     TitleSources,
@@ -105,9 +101,15 @@ def test_a_title_part_the_json_ld_headline_confirms_is_not_the_site_name() -> No
 
 
 def test_an_html_page_whose_only_text_is_its_headline_keeps_its_title() -> None:
-    # 0575, a Lobsters link post: the headline is all its text; it was left without a title.
-    path = require_shared("wcxb-dev", "html", "0575.html.gz")
-    doc = clean_bytes(gzip.decompress(path.read_bytes()), "0575.html")
+    # A link post (0575, Lobsters, before its comments counted as its text): the headline
+    # is all its text; it was left without a title.
+    page = (
+        "<html><head><title>Rust Project goals for 2024 | Lobsters</title>"
+        '<meta property="og:title" content="Rust Project goals for 2024"></head>'
+        '<body><h1><a href="https://example.org/goals">Rust Project goals for 2024</a></h1>'
+        "</body></html>"
+    )
+    doc = clean_bytes(page.encode(), "0575.html")
     assert doc.title == "Rust Project goals for 2024"
     assert doc.text == "Rust Project goals for 2024"
 
