@@ -323,9 +323,10 @@ class _Walker:
         self.main = 0
         self.h1: str | None = None  # the first headline outside page chrome
         self.thread = False  # schema.org microdata names a discussion thread
-        # <article>s outside chrome and the blocks each holds [start, end), in document
-        # order; tested only on pages that mark no body (see mark_wrapper).
-        self.articles: list[tuple[Tag, list[int]]] = []
+        # The blocks [start, end) of each <article> outside chrome, in document order, and
+        # those still open (innermost last); tested only on pages that mark no body.
+        self.articles: list[list[int]] = []
+        self.open_articles: list[list[int]] = []
 
     def mark_wrapper(self) -> None:
         """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
@@ -333,7 +334,7 @@ class _Walker:
         if not self.articles or any(b.main for b in self.blocks):
             return
         total = sum(len(b.text) for b in self.blocks)
-        for _tag, (start, end) in self.articles:
+        for start, end in self.articles:
             if sum(len(b.text) for b in self.blocks[start:end]) > WRAPPER_SHARE * total:
                 for block in self.blocks[start:end]:
                     block.main = True
@@ -420,7 +421,8 @@ class _Walker:
         self.item += child.name in _ITEMS
         is_main = is_block and _is_main(child, words)
         if child.name == "article" and self.reasons[-1] is None:
-            self.articles.append((child, [len(self.blocks), -1]))
+            self.open_articles.append([len(self.blocks), -1])
+            self.articles.append(self.open_articles[-1])
         self.heading += is_heading
         self.main += is_main
         link = in_link or child.name == "a"
@@ -437,12 +439,9 @@ class _Walker:
         self.heading -= heading
         self.item -= tag.name in _ITEMS
         self.main -= main
+        if tag.name == "article" and self.reasons[-1] is None:  # as when _enter opened it
+            self.open_articles.pop()[1] = len(self.blocks)
         self.reasons.pop()
-        if tag.name == "article":
-            for article, span in reversed(self.articles):
-                if article is tag:
-                    span[1] = len(self.blocks)
-                    break
 
 
 def _visible_chars(text: str, start: int, end: int) -> int:

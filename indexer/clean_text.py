@@ -660,8 +660,7 @@ def _region(lines: list[_Line], title_key: str | None) -> tuple[int, int, list[r
     Also the other runs that score at least SECOND_RUN of the best one: the further posts of a
     thread, the article's continuation past a large box of chrome.
     """
-    scores = _scores(lines)
-    scores = _before_comments(lines, scores)
+    scores = _before_comments(lines, _scores(lines))
     start, end, best = _best_run(scores)
     if best <= 0:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.

@@ -102,9 +102,11 @@ def plain_run(reader, parts: list[wq.Query]) -> wq.Query | None:
     if not weight or not words:
         return None
     n = reader.doc_count_all()
-    lower = [
-        wq.ConstantScoreQuery(w, lower_bound(reader, _terms(w), w.boost, n)) for w in words if delta
-    ]
+    lower = (
+        [wq.ConstantScoreQuery(w, lower_bound(reader, _terms(w), w.boost, n)) for w in words]
+        if delta
+        else []
+    )
     return wq.Or([*words, *lower], boost=weight)
 
 
