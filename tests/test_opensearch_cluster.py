@@ -205,7 +205,7 @@ def _seedsearch(config: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_sigkill_of_one_node_loses_no_request_and_the_node_rejoins(tmp_path, seeds):
+def test_sigkill_of_one_node_loses_no_request_and_the_node_rejoins(tmp_path, seeds, capsys):
     require_node()
     import opensearchpy
 
@@ -253,14 +253,16 @@ def test_sigkill_of_one_node_loses_no_request_and_the_node_rejoins(tmp_path, see
         report = "\n".join(
             f"  {c.name}: {t.summary()}" for c, t in zip(clients, tallies, strict=True)
         )
-        print(
-            f"\nkill trial ({cluster}, {primaries_lost} of 2 primaries on the killed node):\n"
-            + report
-        )
-        warnings = [line for line in server.log if "WARNING" in line or "ERROR" in line]
         product, bare = tallies
-        if bare.wrong:
-            print("  bare OpenSearch's other answers:\n    " + "\n    ".join(bare.wrong))
+        # The request counts are what issue 14 asks to see, so they reach CI's log uncaptured.
+        with capsys.disabled():
+            print(
+                f"\nkill trial ({cluster}, {primaries_lost} of 2 primaries on the killed node):\n"
+                + report
+            )
+            if bare.wrong:
+                print("  bare OpenSearch's other answers:\n    " + "\n    ".join(bare.wrong))
+        warnings = [line for line in server.log if "WARNING" in line or "ERROR" in line]
         assert product.wrong == [], f"{product.wrong}\n{report}\nserver log:\n" + "\n".join(
             warnings[-20:]
         )
