@@ -102,11 +102,14 @@ class SnowballFilter(Filter):
 
 
 def stemming_analyzer():
-    """Tokenize → lowercase → drop stopwords → stem: the ranked text fields."""
+    """Tokenize → lowercase → drop stopwords → stem: the ranked text fields.
+
+    A dropped stopword keeps its position (as Lucene's StopFilter does): the proximity bonus
+    counts the words between a pair, stopwords included, as OpenSearch's intervals do."""
     return (
         NltkTokenizer()
         | LowercaseFilter()
-        | StopFilter(stoplist=STOPWORDS, minsize=1)
+        | StopFilter(stoplist=STOPWORDS, minsize=1, renumber=False)
         | SnowballFilter()
     )
 
@@ -147,15 +150,12 @@ def exact_positions(words_: list[str]) -> dict[str, list[int]]:
 
 
 def stemmed_positions(words_: list[str]) -> dict[str, list[int]]:
-    """term -> positions, as `stemming_analyzer` indexes the text of `index_words`.
-
-    Whoosh's StopFilter renumbers from the first kept word's own position, not from 0."""
+    """term -> positions, as `stemming_analyzer` indexes the text of `index_words` (each
+    word at its own position: stopwords leave gaps)."""
     table: dict[str, list[int]] = {}
-    pos = -1
-    for i, word in enumerate(words_):
+    for pos, word in enumerate(words_):
         if word in STOPWORDS:
             continue
-        pos = i if pos < 0 else pos + 1
         term = stem(word)
         if term in table:
             table[term].append(pos)

@@ -315,7 +315,9 @@ class Compiler:
         return self.compile(node)
 
     def proximity(self, sequence: list[Node]) -> list[wq.Query]:
-        """Bonus queries for consecutive query words found near each other (stemmed)."""
+        """Bonus queries for consecutive query words found near each other (stemmed): in
+        order, at most proximity_slop words between them, stopwords counted (their positions
+        are kept), as OpenSearch's ordered intervals with max_gaps count them."""
         params = ranking.PARAMS
         if not params.proximity_weight:
             return []
@@ -331,7 +333,7 @@ class Compiler:
             wq.Phrase(
                 name,
                 list(pair),
-                slop=params.proximity_slop,
+                slop=params.proximity_slop + 1,  # Whoosh's slop s: s - 1 words between
                 boost=params.proximity_weight * _weight(name),
             )
             for pair in pairs

@@ -27,14 +27,15 @@ class RankingParams:
     title_b: float = 0.75  # ... and of the title
     title_weight: float = 1.5  # BM25F: a title match counts this many body matches
     exact_weight: float = 0.5  # the exact word form adds this share of the stemmed match
-    qtf: str = "log"  # how a repeated query word counts: QTF_WEIGHTS
+    qtf: str = "bm25"  # how a repeated query word counts: QTF_WEIGHTS
+    qtf_k3: float = 1.5  # BM25's query term saturation ("bm25"): 0 counts once, inf counts n
     # How a word's fields combine: "sum" (one BM25 per field, summed), "bm25f" (Robertson and
     # Zaragoza's BM25F over the stemmed fields: weighted, length-normalised term frequencies
     # summed, then saturated once with one idf; the exact forms add their own BM25) or
     # "bm25f_all" (the exact fields inside the same BM25F sum).
     fields: str = "bm25f"
     proximity_weight: float = 0.5  # pairs of consecutive words near each other, in order
-    proximity_slop: int = 3
+    proximity_slop: int = 3  # ... at most this many words between them, stopwords counted
     keyword_terms: int = 3  # up to this many content words a query requires them all
     feedback_terms_from: int = 4  # RM3 for any-of queries with at least this many words
     feedback_docs: int = 10  # RM3: top articles taken as relevant
@@ -46,9 +47,17 @@ class RankingParams:
     plain_run_delta: float = 0.5
 
 
-# A query word written n times: BM25's query term frequency (Robertson et al. with k3 -> inf,
-# as Lucene, Anserini and bm25s score it), once, or damped.
+def bm25_qtf(n: int) -> float:
+    """BM25's query term weight (k3 + 1)·n/(k3 + n) (Robertson et al. 1994, Okapi at
+    TREC-3), k3 = PARAMS.qtf_k3: 1 for a word written once, saturating as it repeats."""
+    k3 = PARAMS.qtf_k3
+    return (k3 + 1) * n / (k3 + n)
+
+
+# A query word written n times: BM25's query term frequency saturated by k3, counted n times
+# (k3 -> inf, as Lucene, Anserini and bm25s score it), once, or damped.
 QTF_WEIGHTS = {
+    "bm25": bm25_qtf,
     "count": float,
     "once": lambda n: 1.0,
     "log": lambda n: 1.0 + math.log(n),

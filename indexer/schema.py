@@ -11,15 +11,16 @@ from .analysis import SOURCE_PATTERN, NltkTokenizer, exact_analyzer, stemming_an
 from .document import Document, Removed
 
 # Ranked fields: stemmed beside exact (names, exact phrases). A word query scores over all
-# four. Stemmed positions count stopword-free words, so query word pairs can earn a
-# proximity bonus ("boundary layers" near "boundary layer").
+# four. Stemmed positions are every word's own (stopwords leave gaps), so query word pairs can
+# earn a proximity bonus ("boundary layers" near "boundary layer").
 TEXT_FIELDS = ("title", "body", "title_exact", "body_exact")
 
 
 # Bump when fields or analysis change: an index written with another version is rebuilt in
 # full by the next `seedsearch index`, since its postings no longer match what queries expect.
 # 4: `site` (the publisher) and the generation's stories file (indexer/stories.py).
-SCHEMA_VERSION = 4
+# 5: stopwords leave position gaps in the stemmed fields (the proximity bonus counts them).
+SCHEMA_VERSION = 5
 
 
 def build_schema() -> Schema:

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from test_search_support import LIMITS, searcher  # noqa: F401
 
+from indexer import ranking
 from indexer.analysis import stem, words
 from indexer.highlight import highlight_text
 from indexer.related import related
@@ -264,3 +265,10 @@ def test_a_repeated_word_counts_as_query_term_frequency(searcher):  # noqa: F811
     gain = {h.id: h.score for h in twice.results}
     before = {h.id: h.score for h in once.results}
     assert shared and all(gain[h.id] > before.get(h.id, 0) for h in shared)
+
+
+def test_repeats_saturate_as_bm25s_query_term_frequency():
+    # (k3 + 1)·n/(k3 + n): a word written once weighs 1, each repeat adds less, never past k3 + 1.
+    weights = [ranking.qtf_weight(n) for n in (1, 2, 3, 10, 1000)]
+    assert weights[0] == 1.0 and weights == sorted(set(weights))
+    assert weights[-1] < ranking.PARAMS.qtf_k3 + 1

@@ -78,9 +78,8 @@ def _scored_if(name: str, words, check: dict, boost: float) -> dict:
     """Documents passing `check` (a phrase, words near each other), scored as the sum of the
     words' own scores times `boost`: how the Whoosh backend scores phrases (evaluate.py), where
     Lucene's phrase scoring would discount sloppy matches and weigh the phrase as one term.
-    Lucene counts the stopwords a phrase skips as gaps, Whoosh does not: the proximity check
-    allows proximity_slop gaps, which holds Whoosh's proximity_slop - 1 words between and
-    a stopword."""
+    Both backends keep a dropped stopword's position, so max_gaps proximity_slop allows the
+    same words between a pair as the Whoosh backend's proximity check."""
     scored = [{"match": {name: {"query": w, "boost": boost}}} for w in words]
     return {"bool": {"filter": [check], "must": scored}}
 
