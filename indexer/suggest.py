@@ -86,6 +86,15 @@ def _segment_terms(leaf, name: str) -> _Terms:
     return terms
 
 
+def warm(reader) -> None:
+    """Read every segment's term lists and the popular words now (a server's parent does,
+    before it forks workers that would each read their own copy)."""
+    for leaf, _ in reader.leaf_readers():
+        for name in EXACT_FIELDS:
+            _segment_terms(leaf, name)
+    _popular_words(reader)
+
+
 def _segment_frequency(leaf, name: str, term: str) -> int:
     """The term's document frequency in the segment, from its sorted terms of that length:
     Whoosh reads it from the term file (~20 µs a segment and field)."""
@@ -190,7 +199,7 @@ def _popular_words(reader) -> _Popular:
     by_length: dict[int, list[str]] = {}
     negated: dict[int, list[int]] = {}
     for minus, term in ranked:
-        by_length.setdefault(len(term), []).append(term)
+        by_length.setdefault(len(term), []).append(_copy(term))
         negated.setdefault(len(term), []).append(minus)
     found = _Popular(by_length, negated)
     with _POPULAR_LOCK:
@@ -198,6 +207,14 @@ def _popular_words(reader) -> _Popular:
             _POPULAR.pop(next(iter(_POPULAR)), None)
         _POPULAR[key] = found
     return found
+
+
+def _copy(term: str) -> str:
+    """A new string equal to `term`. Scanning a list writes each item's reference count; a
+    server's workers share the term lists their parent read (see warm), and scanning the
+    popular words as those same objects, spread over all the lists' pages, made every
+    worker copy most of those pages. Copies lie together in a few pages of their own."""
+    return term.encode().decode()
 
 
 def _popular(reader, word: str, least: int) -> dict[str, int]:
