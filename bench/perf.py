@@ -7,6 +7,7 @@ On demand, not in CI:
     python bench/perf.py --scale         # also the corpus ten times over (~190,000 documents)
     python bench/perf.py --json out.json # also write every figure as JSON
     python bench/perf.py --only long     # just the long-query rows, on an earlier run's index
+    python bench/perf.py --only query,http   # any rows but build: on an earlier run's index
 
 Long queries (issue #11): 200 pasted paragraphs of 50-300 words of the stories' own text,
 top 10 with snippets and facets, in process and over HTTP, beside FTS5 running each as an OR
@@ -60,6 +61,8 @@ def load_stories(path: Path) -> list[dict]:
 
 
 LONG_QUERIES = 200
+# Rows that can run without `build`, on an earlier run's index in --work.
+REUSING = {"incremental", "query", "long", "http"}
 LONG_WORDS = (50, 300)
 
 
@@ -694,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     n = 0
     if only == {"long"}:  # alone: on the index and FTS5 database an earlier run left in --work
         long_rows(b, stories, reps, seconds, args.clients, threads)
+        only = set()
     if "build" in only:  # the 19k part; without it, only --scale runs
         n = write_corpus(stories, b.corpus)
         b.log(f"{n} stories written to {b.corpus}; {len(queries)} queries; {reps} repetitions")
@@ -728,102 +732,109 @@ def main(argv: list[str] | None = None) -> int:
         )
         b.add(f"{rep['docs']:,} signatures: stories", "", rep["stories"], rep["docs"])
 
-        if "incremental" in only:
-            inc = fig["incremental"] = b.incremental(reps, build["seconds"])
-            b.add(
-                "incremental: 1 changed, 1 added, 1 deleted",
-                "≤ 2 s",
-                inc["seconds"],
-                inc["full_seconds"],
-                passed=inc["seconds"] <= 2,
-                unit="s",
-            )
-            b.add(
-                "incremental: equals full rebuild",
-                "yes",
-                "yes" if inc["equals_full"] else "no",
-                passed=inc["equals_full"],
-            )
-            b.add(
-                "incremental: index --check",
-                "passes",
-                "ok" if inc["check_ok"] else "failed",
-                passed=inc["check_ok"],
-            )
+    elif only & REUSING:  # on the index, corpus and FTS5 database an earlier run left in --work
+        if not (b.index.exists() and (work / "fts5.db").exists()):
+            p.error(f"--only {args.only} without build needs an earlier run's index in {work}")
+        build = {"seconds": ""}
+        b.log(f"reusing {b.index} and {work / 'fts5.db'}; {reps} repetitions")
 
-        if "query" in only:
-            qf = fig["query"] = b.queries_in_process(reps)
-            for pct in ("p50", "p95", "p99"):
-                ratio = qf["product"][pct] / qf["fts5"][pct]
-                b.add(
-                    f"query in-process {pct} vs FTS5",
-                    "≤ 2× FTS5" if pct == "p50" else "",
-                    qf["product"][pct],
-                    qf["fts5"][pct],
-                    passed=ratio <= 2 if pct == "p50" else None,
-                    unit="ms",
-                )
-            for pct in ("p50", "p99"):
-                b.add(
-                    f"query in-process CPU {pct} vs FTS5",
-                    "",
-                    qf["product"][f"cpu_{pct}"],
-                    qf["fts5"][f"cpu_{pct}"],
-                    unit="ms",
-                )
-            for pct in ("p50", "p99"):
-                b.add(
-                    f"query in-process {pct} vs plain Whoosh",
-                    "",
-                    qf["product"][pct],
-                    qf["whoosh"][pct],
-                    unit="ms",
-                )
+    if "incremental" in only:
+        inc = fig["incremental"] = b.incremental(reps, build["seconds"])
+        b.add(
+            "incremental: 1 changed, 1 added, 1 deleted",
+            "≤ 2 s",
+            inc["seconds"],
+            inc["full_seconds"],
+            passed=inc["seconds"] <= 2,
+            unit="s",
+        )
+        b.add(
+            "incremental: equals full rebuild",
+            "yes",
+            "yes" if inc["equals_full"] else "no",
+            passed=inc["equals_full"],
+        )
+        b.add(
+            "incremental: index --check",
+            "passes",
+            "ok" if inc["check_ok"] else "failed",
+            passed=inc["check_ok"],
+        )
 
-        if "long" in only:
-            long_rows(b, stories, reps, seconds, args.clients, threads)
-
-        hf = None
-        if "http" in only:
-            try:
-                hf = fig["http"] = b.http(reps, seconds, args.clients, threads)
-            except RuntimeError as exc:
-                b.log(f"HTTP benchmark not run: {exc}")
-                fig["http"] = {"error": str(exc)}
-                b.add("http: server starts", "yes", "no (see log)", passed=False)
-        if hf:
-            pr, fr = hf["product"], hf["fts5"]
+    if "query" in only:
+        # Plain Whoosh's index comes from the build step (an earlier run's, when reusing).
+        qf = fig["query"] = b.queries_in_process(reps, (work / "whoosh-ref").exists())
+        for pct in ("p50", "p95", "p99"):
+            ratio = qf["product"][pct] / qf["fts5"][pct]
             b.add(
-                f"http: requests/s ({args.clients} clients)",
+                f"query in-process {pct} vs FTS5",
+                "≤ 2× FTS5" if pct == "p50" else "",
+                qf["product"][pct],
+                qf["fts5"][pct],
+                passed=ratio <= 2 if pct == "p50" else None,
+                unit="ms",
+            )
+        for pct in ("p50", "p99"):
+            b.add(
+                f"query in-process CPU {pct} vs FTS5",
                 "",
-                pr["rps"],
-                fr["rps"],
-            )
-            b.add(
-                "http: p50",
-                "≤ 1.5× FTS5",
-                pr["p50"],
-                fr["p50"],
-                passed=pr["p50"] <= 1.5 * fr["p50"],
+                qf["product"][f"cpu_{pct}"],
+                qf["fts5"][f"cpu_{pct}"],
                 unit="ms",
             )
+        for pct in ("p50", "p99") if "whoosh" in qf else ():
             b.add(
-                "http: p99",
-                "≤ 2× FTS5",
-                pr["p99"],
-                fr["p99"],
-                passed=pr["p99"] <= 2 * fr["p99"],
+                f"query in-process {pct} vs plain Whoosh",
+                "",
+                qf["product"][pct],
+                qf["whoosh"][pct],
                 unit="ms",
             )
-            b.add("http: errors", "0", pr["errors"], fr["errors"], passed=pr["errors"] == 0)
-            b.add(
-                "http: server memory after load (PSS, all processes)",
-                "≤ 250 MiB",
-                hf["product_pss_mib"],
-                hf["fts5_pss_mib"],
-                passed=hf["product_pss_mib"] <= 250,
-                unit="MiB",
-            )
+
+    if "long" in only:
+        long_rows(b, stories, reps, seconds, args.clients, threads)
+
+    hf = None
+    if "http" in only:
+        try:
+            hf = fig["http"] = b.http(reps, seconds, args.clients, threads)
+        except RuntimeError as exc:
+            b.log(f"HTTP benchmark not run: {exc}")
+            fig["http"] = {"error": str(exc)}
+            b.add("http: server starts", "yes", "no (see log)", passed=False)
+    if hf:
+        pr, fr = hf["product"], hf["fts5"]
+        b.add(
+            f"http: requests/s ({args.clients} clients)",
+            "",
+            pr["rps"],
+            fr["rps"],
+        )
+        b.add(
+            "http: p50",
+            "≤ 1.5× FTS5",
+            pr["p50"],
+            fr["p50"],
+            passed=pr["p50"] <= 1.5 * fr["p50"],
+            unit="ms",
+        )
+        b.add(
+            "http: p99",
+            "≤ 2× FTS5",
+            pr["p99"],
+            fr["p99"],
+            passed=pr["p99"] <= 2 * fr["p99"],
+            unit="ms",
+        )
+        b.add("http: errors", "0", pr["errors"], fr["errors"], passed=pr["errors"] == 0)
+        b.add(
+            "http: server memory after load (PSS, all processes)",
+            "≤ 250 MiB",
+            hf["product_pss_mib"],
+            hf["fts5_pss_mib"],
+            passed=hf["product_pss_mib"] <= 250,
+            unit="MiB",
+        )
 
     if args.scale and not args.quick:
         scale_corpus = work / "corpus-scale"

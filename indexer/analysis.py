@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nltk import redos
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
 from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Tokenizer
 from whoosh.analysis.acore import Token
 
+from .nltk_import import RegexpTokenizer, SnowballStemmer, redos
 from .stopwords import nltk_english
 
 # Words are runs of letters/digits; "U.S" and "3.5" stay whole. Apostrophes and hyphens split

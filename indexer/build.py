@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 from array import array
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -271,8 +271,8 @@ def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState], i
         raw = gens.read_manifest(index_dir / live)
         states = {source: FileState(**state) for source, state in raw["files"].items()}
         for state in states.values():
-            # Manifests before hashed keys kept the line text.
-            if any(isinstance(k, str) for k in state.keys):
+            # Manifests before hashed keys kept the line text (every key a string).
+            if state.keys and isinstance(state.keys[0], str):
                 state.keys = sorted({key_hash(k) for k in state.keys})
             state.keys = array("Q", state.keys)
     except (OSError, ValueError, KeyError, TypeError, OverflowError):
@@ -280,21 +280,21 @@ def _load_manifest(index_dir: Path) -> tuple[str | None, dict[str, FileState], i
     return live, states, raw.get("schema")
 
 
-# Keys are counted a slice of the hash space at a time: one Counter of a 190,000-file
-# corpus's ~2 million keys took ~160 MB, one slice's takes a sixteenth of that.
-_KEY_SLICES = 16
-
-
 def _repeated(states: dict[str, FileState]) -> frozenset[int]:
-    """The line keys held by at least REPEAT_MIN_DOCS files."""
-    slices = [array("Q") for _ in range(_KEY_SLICES)]
-    for state in states.values():
-        for key in state.keys:
-            slices[key % _KEY_SLICES].append(key)
-    repeated: set[int] = set()
-    for keys in slices:
-        repeated.update(key for key, n in Counter(keys).items() if n >= REPEAT_MIN_DOCS)
-    return frozenset(repeated)
+    """The line keys held by at least REPEAT_MIN_DOCS files (a file's keys are distinct).
+
+    Counted as runs of one sorted uint64 array: a 190,000-file corpus's ~2 million keys take
+    16 MiB so, where one Counter of them took ~160 MB (and a Counter per sixteenth of the hash
+    space, as before, ~0.2 s of CPU for 19,000 files against ~0.02 s)."""
+    if not states:
+        return frozenset()
+    keys = np.concatenate([np.frombuffer(st.keys, dtype=np.uint64) for st in states.values()])
+    if not len(keys):
+        return frozenset()
+    keys.sort()
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    counts = np.diff(np.r_[starts, len(keys)])
+    return frozenset(keys[starts[counts >= REPEAT_MIN_DOCS]].tolist())
 
 
 @dataclass
@@ -329,7 +329,7 @@ def _plan(corpus_dir: Path, on_disk: dict, old: dict[str, FileState], pool) -> P
     # document holding it is cleaned, so those documents are cleaned again too.
     repeated = _repeated(states)
     flipped = repeated ^ _repeated(old)
-    redo = touched | {s for s, st in states.items() if flipped.intersection(st.keys)}
+    redo = touched | {s for s, st in states.items() if flipped and flipped.intersection(st.keys)}
     for source in redo:
         states[source].skip = None
         if not source.lower().endswith(SUPPORTED):

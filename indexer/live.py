@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from . import generations as gens
+from . import suggest
 from .ranking import WEIGHTING
 
 
@@ -96,3 +97,18 @@ class LiveIndex:
 
     def info(self) -> IndexInfo:
         return self._current().info
+
+
+def warm(index_dir: Path) -> None:
+    """Load what every search process needs of the live generation and keeps (did-you-mean's
+    term lists), for a parent process to do before it forks its workers: they then share
+    those pages rather than each reading its own copy (~9 MiB a worker at 19,000 stories)."""
+    name = gens.read_pointer(Path(index_dir))
+    if name is None:
+        return
+    try:
+        index = whoosh_index.open_dir(str(Path(index_dir) / name))
+    except (OSError, whoosh_index.IndexError):
+        return  # unreadable: each worker reports it on its requests, as without this
+    with index.reader() as reader:
+        suggest.warm(reader)

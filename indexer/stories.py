@@ -2,10 +2,10 @@
 
 Two documents are copies of one story when their clean texts share most of their 5-word
 shingles (Broder's resemblance: Jaccard of the shingle sets >= THRESHOLD). Each document's
-shingle set is summarised by a MinHash signature (datasketch); LSH over the signatures finds
-the candidate pairs without comparing all of them, each candidate is checked on the signatures'
-Jaccard estimate, and the connected groups are the stories. A story's id is the smallest
-document id among its copies, so it depends only on which documents are in it.
+shingle set is summarised by a MinHash signature (datasketch's affine32 scheme); LSH over the
+signatures finds the candidate pairs without comparing all of them, each candidate is checked
+on the signatures' Jaccard estimate, and the connected groups are the stories. A story's id is
+the smallest document id among its copies, so it depends only on which documents are in it.
 
 The signatures and story ids of a generation live beside its index in STORIES_FILE (see
 `save`): an incremental build drops and adds signatures and groups them again, so story ids
@@ -40,14 +40,32 @@ _WORD = re.compile(r"\w+")
 _SCHEME = "affine32"
 
 
-@cache
-def _template():
-    """The MinHash whose permutations every signature shares (datasketch derives them from the
-    seed alone). datasketch is imported here, not at the top: with scipy it is ~60 MiB of a
-    process, and the web server, which only reads story ids, never signs a text."""
-    from datasketch import MinHash
+# MinHash as datasketch 2's "affine32" scheme computes it (MinHash(num_perm=NUM_PERM,
+# seed=_SEED, hashfunc=zlib.crc32, scheme="affine32")), bit for bit (tests compare both):
+# each shingle's crc32 is mixed by MurmurHash3's 32-bit finalizer, then permuted as
+# a·h + b mod 2**32 with odd a. Importing datasketch costs ~0.6 s of CPU and, with the scipy it
+# imports, ~55 MiB in every process that signs a text (each build worker, and the parent of
+# every incremental build); these few lines need numpy alone.
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+_EMPTY = np.uint32(0xFFFFFFFF)
 
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, scheme=_SCHEME)
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's (a, b) for the seed: a = 2·randint(2**31) + 1, then b = randint(2**32)."""
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    shift1, mul1, shift2, mul2 = _FMIX
+    hv = hv ^ (hv >> shift1)
+    hv = hv * mul1
+    hv = hv ^ (hv >> shift2)
+    hv = hv * mul2
+    return hv ^ (hv >> shift1)
 
 
 def shingles(text: str) -> set[bytes]:
@@ -66,18 +84,44 @@ def signature(text: str) -> np.ndarray:
     found = shingles(text)
     if not found:
         return np.zeros(NUM_PERM, dtype=np.uint32)
-    m = _template().copy()
-    m.update_batch(found)
-    return m.hashvalues.astype(np.uint32)
+    a, b = _permutations()
+    hv = _fmix32(np.array([zlib.crc32(s) for s in found], dtype=np.uint32).reshape(-1, 1))
+    return np.minimum(_EMPTY, (hv * a + b).min(axis=0))
 
 
+# Nodes of Gauss-Legendre quadrature: exact for polynomials of degree below 2·_NODES, and
+# the LSH collision probabilities below have degree bands·rows <= NUM_PERM.
+_NODES = NUM_PERM
+
+
+@cache
+def _gauss() -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(_NODES)
+
+
+def _collides(lo: float, hi: float, b: int, r: int) -> float:
+    """The integral over similarities s in [lo, hi] of 1 - (1 - s**r)**b, the chance that two
+    signatures share a bucket in one of b bands of r rows (Gauss-Legendre)."""
+    x, w = _gauss()
+    s = (hi - lo) / 2 * x + (hi + lo) / 2
+    return (hi - lo) / 2 * float(w @ (1 - (1 - s**r) ** b))
+
+
+@cache
 def bands(threshold: float) -> tuple[int, int]:
-    """(bands, rows per band) datasketch's LSH picks for the threshold: false positives and
-    false negatives weighed equally."""
-    from datasketch import MinHashLSH  # see _template
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+    """(bands, rows per band) as datasketch's MinHashLSH picks them for the threshold: the
+    pair minimising the false positive plus false negative probability, each the integral
+    over the Jaccard similarity of finding a dissimilar pair or missing a similar one
+    (datasketch integrates with scipy's quad; these polynomials' integrals are exact here,
+    and tests compare the two)."""
+    best, pick = float("inf"), (0, 0)
+    for b in range(1, NUM_PERM + 1):
+        for r in range(1, NUM_PERM // b + 1):
+            false_positive = _collides(0.0, threshold, b, r)
+            false_negative = (1 - threshold) - _collides(threshold, 1.0, b, r)
+            if false_positive + false_negative < best:
+                best, pick = false_positive + false_negative, (b, r)
+    return pick
 
 
 # Random odd multipliers that fold a band's rows into one 64-bit bucket key.

@@ -236,3 +236,25 @@ def test_search_time_load_skips_the_signatures(seed_index):
     full, light = stories.load(folder), stories.load(folder, signatures=False)
     assert light.sources == full.sources and light.story == full.story
     assert full.signatures.shape == (5, stories.NUM_PERM) and light.signatures.size == 0
+
+
+def test_signatures_and_bands_are_datasketchs():
+    """stories.py computes datasketch's MinHash and LSH parameters without importing it."""
+    import zlib
+
+    from datasketch import MinHash, MinHashLSH
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.rglob("*.*"))]
+    template = MinHash(
+        num_perm=stories.NUM_PERM, seed=stories._SEED, hashfunc=zlib.crc32, scheme="affine32"
+    )
+    for text in [*texts, "", "one two three", "word " * 5000]:
+        found = stories.shingles(text)
+        m = template.copy()
+        m.update_batch(found)
+        expected = m.hashvalues if found else np.zeros(stories.NUM_PERM, dtype=np.uint32)
+        assert stories.signature(text).dtype == np.uint32
+        assert np.array_equal(stories.signature(text), expected)
+    for threshold in (0.3, 0.5, 0.7, 0.9):
+        lsh = MinHashLSH(threshold=threshold, num_perm=stories.NUM_PERM)
+        assert stories.bands(threshold) == (lsh.b, lsh.r)

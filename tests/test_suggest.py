@@ -92,3 +92,42 @@ def test_only_the_misspelt_word_changes_in_the_query(searcher):
 def test_a_correction_that_finds_nothing_is_not_offered(searcher):
     # "beijnig" alone is corrected; beside a word no document holds, it would find nothing.
     assert suggestion(searcher, "beijnig zorblaxian") is None
+
+
+def test_the_popular_words_shortcut_respells_as_the_full_scan(tmp_path):
+    """Known rare words: _popular's short list gives the correction every one-edit word gives,
+    on 1,500 real Reuters stories (enough for words in MORE_POPULAR or more documents)."""
+    import re
+    import time
+
+    from perf import load_stories, write_corpus
+    from shared_data import SHARED_DATA, require_shared
+
+    from indexer.build import build_index
+    from indexer.evaluate import Evaluator
+    from indexer.live import LiveIndex
+
+    require_shared("reuters21578")
+    stories = load_stories(SHARED_DATA / "reuters21578" / "reuters21578.jsonl.gz")[:1500]
+    write_corpus(stories, tmp_path / "corpus")
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    searcher = LiveIndex(tmp_path / "index").searcher()
+    reader = searcher.reader()
+    known = suggest_module._KnownFrequencies(
+        reader, Evaluator(searcher, time.monotonic() + 60).arrays
+    )
+    assert suggest_module._popular_words(known).by_length  # the shortcut has words to offer
+    common = suggest_module.KNOWN_MAX_SHARE * reader.doc_count()
+    words = {t for leaf, _ in reader.leaf_readers() for t in leaf.lexicon("body_exact")}
+    checked = corrected = 0
+    for word in sorted(w.decode() for w in words):
+        count = suggest_module._frequency(known, word)
+        if not re.fullmatch("[a-z]{6,32}", word) or count > common:
+            continue
+        full = suggest_module._correction(known, word, count)
+        assert (
+            suggest_module._correction(known, word, count, popular=suggest_module._popular) == full
+        )
+        checked += 1
+        corrected += full is not None
+    assert checked > 1000 and corrected > 0, (checked, corrected)

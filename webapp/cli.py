@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from indexer import live
 from indexer.backend import BackendUnavailable, open_backend
 from indexer.build import BuildError
 from indexer.cli import cli, main, plural
@@ -60,6 +61,8 @@ def serve(
         except (BuildError, IndexBusy, OSError, BackendUnavailable) as exc:
             raise click.ClickException(f"cannot build the index: {exc}") from None
         click.echo(f"indexed {plural(report.indexed, 'document')}", err=True)
+    if backend.kind == "whoosh":
+        live.warm(config.index_dir)
     try:
         sock = server.listen(host, port)
     except (OSError, ValueError, OverflowError) as exc:
