@@ -16,14 +16,19 @@ Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
   make single runs noisy); the bodies bare sent are written to WORK/bodies.json. With
   `--baseline TREE` a second `seedsearch serve` runs TREE's code (e.g. `git archive main`
   unpacked) on the same index as a third side, so a change is measured against its base in
-  the same run.
+  the same run;
+- round trips: how many HTTP requests the node answers for each query through each server,
+  counted by the node itself (its `_nodes/usage` REST action counts, one query at a time,
+  nothing else running), which load does not distort.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import functools
+import http.client
 import json
 import os
 import statistics
@@ -69,21 +74,26 @@ def write_config(work: Path, url: str) -> Path:
 
 
 def recorded_bodies(config_path: Path, queries: list[str]) -> list[dict]:
-    """The DSL of each query's main search, as the product sends it (its last _search with
-    the facets' aggregations), recorded from the product's own client. Did-you-mean's counts
-    are searches with aggregations too (a `filters` one, no hits): taking the last of any
-    aggregating search gave 5 of the 200 queries a 200-byte count as their bare side, ~2 ms
-    against the product's 30-60 ms, the very queries at the product's p99."""
+    """The DSL of each query's main search, as the product sends it (its last search with
+    the facets' aggregations, alone or in an _msearch beside did-you-mean's counts), recorded
+    from the product's own client. Did-you-mean's counts are searches with aggregations too
+    (a `filters` one, no hits): taking the last of any aggregating search gave 5 of the 200
+    queries a 200-byte count as their bare side, ~2 ms against the product's 30-60 ms, the
+    very queries at the product's p99."""
     config = load_config(config_path)
     backend = open_backend(config)
     sent: list[dict] = []
-    real = backend.client.search
+    real_search, real_msearch = backend.client.search, backend.client.msearch
 
     def search(*args, **kwargs):
         sent.append(kwargs.get("body") or {})
-        return real(*args, **kwargs)
+        return real_search(*args, **kwargs)
 
-    backend.client.search = search
+    def msearch(*args, **kwargs):
+        sent.extend(kwargs["body"][1::2])  # header, body, header, body...
+        return real_msearch(*args, **kwargs)
+
+    backend.client.search, backend.client.msearch = search, msearch
     bodies = []
     for q in queries:
         sent.clear()
@@ -139,6 +149,13 @@ def main() -> int:
             for name, tree in trees.items()
         }
         node = node_process(args.url)
+        for name, (port, _) in servers.items():
+            out[f"round_trips_{name}"] = trips = round_trips(port, args.url, queries)
+            made = sorted(trips["queries_by_trips"].items())
+            print(
+                f"round trips to the node per query, {name}: mean {trips['mean']:.3f} "
+                f"({', '.join(f'{k} made {n}' for n, k in made)}); {trips['actions']}"
+            )
         for clients in (1, 8):
             out[f"http_{clients}"] = side_by_side(
                 servers, node, args.url, queries, bodies, clients, args
@@ -170,6 +187,44 @@ def served(config: Path, work: Path, name: str, tree: Path | None):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def node_requests(url: str) -> collections.Counter:
+    """The node's count of REST requests answered so far, by action (its own usage call
+    left out)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.request("GET", "/_nodes/_local/usage")
+    usage = json.loads(conn.getresponse().read())
+    conn.close()
+    (node,) = usage["nodes"].values()
+    actions = collections.Counter(node.get("rest_actions", {}))
+    del actions["nodes_usage_action"]
+    return actions
+
+
+def round_trips(port: int, url: str, queries: list[str]) -> dict:
+    """HTTP requests the node answers per query through the server on `port`, one query at
+    a time (after one unmeasured pass, so every worker is warm)."""
+    server = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    paths = ["/api/search?q=" + urllib.parse.quote(q) for q in queries]
+    for path in paths:
+        server.request("GET", path)
+        server.getresponse().read()
+    per_query, actions = [], collections.Counter()
+    for path in paths:
+        before = node_requests(url)
+        server.request("GET", path)
+        server.getresponse().read()
+        made = node_requests(url) - before
+        per_query.append(made.total())
+        actions += made
+    server.close()
+    return {
+        "mean": statistics.mean(per_query),
+        "queries_by_trips": dict(collections.Counter(per_query)),
+        "actions": dict(actions),
+    }
 
 
 def side_by_side(servers: dict, node, url: str, queries, bodies, clients: int, args) -> dict:
