@@ -17,6 +17,10 @@ Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
   `--baseline TREE` a second `seedsearch serve` runs TREE's code (e.g. `git archive main`
   unpacked) on the same index as a third side, so a change is measured against its base in
   the same run;
+- per query (`--per-query PASSES`): one client sends each query to every side in turn (the
+  order rotating), PASSES times; each query's median latency per side, and the p50/p99 over
+  the 200 queries of those medians: a slow moment of a shared machine moves one sample of a
+  query, not its median, so the tail queries stand out even under load;
 - round trips: how many HTTP requests the node answers for each query through each server,
   counted by the node itself (its `_nodes/usage` REST action counts, one query at a time,
   nothing else running), which load does not distort.
@@ -28,7 +32,6 @@ import argparse
 import collections
 import contextlib
 import functools
-import http.client
 import json
 import os
 import statistics
@@ -36,7 +39,9 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 
@@ -45,6 +50,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from http_load import Request, percentiles  # noqa: E402
 from opensearch_bench import bare_load  # noqa: E402
 from perf import (  # noqa: E402
     DATA,
@@ -118,6 +124,9 @@ def main() -> int:
         help="also serve the product from this source tree (e.g. an export of main) on the same "
         "index, as a third side alternating with the other two",
     )
+    ap.add_argument(
+        "--per-query", type=int, default=0, metavar="PASSES", help="also time each query alone"
+    )
     args = ap.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -156,6 +165,8 @@ def main() -> int:
                 f"round trips to the node per query, {name}: mean {trips['mean']:.3f} "
                 f"({', '.join(f'{k} made {n}' for n, k in made)}); {trips['actions']}"
             )
+        if args.per_query:
+            out["per_query"] = per_query(servers, args.url, queries, bodies, args.per_query)
         for clients in (1, 8):
             out[f"http_{clients}"] = side_by_side(
                 servers, node, args.url, queries, bodies, clients, args
@@ -192,8 +203,7 @@ def served(config: Path, work: Path, name: str, tree: Path | None):
 def node_requests(url: str) -> collections.Counter:
     """The node's count of REST requests answered so far, by action (its own usage call
     left out)."""
-    parts = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = connect(url)
     conn.request("GET", "/_nodes/_local/usage")
     usage = json.loads(conn.getresponse().read())
     conn.close()
@@ -206,7 +216,7 @@ def node_requests(url: str) -> collections.Counter:
 def round_trips(port: int, url: str, queries: list[str]) -> dict:
     """HTTP requests the node answers per query through the server on `port`, one query at
     a time (after one unmeasured pass, so every worker is warm)."""
-    server = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    server = HTTPConnection("127.0.0.1", port, timeout=60)
     paths = ["/api/search?q=" + urllib.parse.quote(q) for q in queries]
     for path in paths:
         server.request("GET", path)
@@ -225,6 +235,53 @@ def round_trips(port: int, url: str, queries: list[str]) -> dict:
         "queries_by_trips": dict(collections.Counter(per_query)),
         "actions": dict(actions),
     }
+
+
+def per_query(servers: dict, url: str, queries, bodies, passes: int) -> dict:
+    """Each query's median latency per side over `passes` sends, one client, the sides'
+    order rotating query by query; the p50/p99 over the queries of those medians."""
+    requests = {
+        name: (
+            f"http://127.0.0.1:{port}",
+            [Request("GET", "/api/search?q=" + quote(q)) for q in queries],
+        )
+        for name, (port, _) in servers.items()
+    }
+    path = f"/{quote(ALIAS, safe='')}/_search"
+    requests["bare"] = (url, [Request("POST", path, json.dumps(b).encode()) for b in bodies])
+    conns = {name: connect(u) for name, (u, _) in requests.items()}
+    samples = {name: [[] for _ in queries] for name in requests}
+    names = list(requests)
+    for n in range(passes * len(queries)):
+        i, turn = n % len(queries), n % len(names)
+        for name in names[turn:] + names[:turn]:
+            samples[name][i].append(timed(conns[name], requests[name][1][i]))
+    out = {}
+    for name, per in samples.items():
+        medians = [statistics.median(s) for s in per]
+        out[name] = {"medians": medians, **percentiles(medians)}
+    for name in servers:
+        ratios = {cut: out[name][cut] / out["bare"][cut] for cut in ("p50", "p99")}
+        out[f"{name}_ratio"] = ratios
+        print(
+            f"per query (medians of {passes}), {name}: p50 {out[name]['p50']:.1f} ms, p99 "
+            f"{out[name]['p99']:.1f} ms; bare p50 {out['bare']['p50']:.1f} ms, p99 "
+            f"{out['bare']['p99']:.1f} ms; ratios {ratios['p50']:.2f}x, {ratios['p99']:.2f}x"
+        )
+    return out
+
+
+def connect(url: str) -> HTTPConnection:
+    parts = urllib.parse.urlsplit(url)
+    return HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+
+def timed(conn: HTTPConnection, request: Request) -> float:
+    """One request's latency in ms, the whole answer read."""
+    started = time.perf_counter()
+    conn.request(request.method, request.path, request.body, {"Content-Type": "application/json"})
+    conn.getresponse().read()
+    return (time.perf_counter() - started) * 1000
 
 
 def side_by_side(servers: dict, node, url: str, queries, bodies, clients: int, args) -> dict:
