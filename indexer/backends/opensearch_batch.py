@@ -4,10 +4,11 @@ suggest.respell needs, after the main search, counts the main search could not c
 the spelling candidates come back with it: the counts of candidates the term suggester's
 lists left out, then the documents holding all the words of the query respelled and as
 typed. Asked as respell reaches them, one round trip each, a query that found nothing and
-fell back to any of its words made up to four (6 of the 200 Reuters benchmark queries, the
-product's p99; docs/decisions.md, "OpenSearch overhead, round 3"). `prefetch` runs respell
-dry over what the engine already knows and collects everything it would ask; the engine
-sends that with its next search (one `_msearch`) or, with none left, in one request.
+fell back to any of its words made up to four requests (4 of the 200 Reuters benchmark
+queries made 3 or 4, and 140 of 200 misspelled ones 3; docs/decisions.md, "OpenSearch
+overhead, round 3"). `prefetch` runs respell dry over what the engine already knows and
+collects everything it would ask; the engine sends that with its next search (one
+`_msearch`) or, with none left, in one request.
 
 Nothing here decides anything: the counts land in the same caches respell's own requests
 fill, and respell then runs for real. A count the dry run did not foresee is asked the old
@@ -25,7 +26,7 @@ from ..suggest import counted_words, respell
 # candidate at a time, HUGE (it wins): between them every candidate respell could pick for
 # one unknown word is foreseen, each adding at most two counts (respelled and as typed).
 HUGE = 1 << 40
-MAX_SCENARIOS = 16
+MAX_SCENARIOS = 16  # candidates tried as the winner; a count not foreseen is asked as before
 
 
 class Unknown(Exception):
@@ -64,7 +65,7 @@ class Prefetch:
     conjunctions: list[tuple[Word, ...]]
 
     def body(self, engine, filters: list[dict]) -> dict:
-        from .opensearch_query import Compiler
+        from .opensearch_query import Compiler  # that module imports this one
 
         compiler = Compiler(engine, 1)
         aggs: dict = {"index": engine._counts(self.terms)} if self.terms else {}
@@ -97,7 +98,7 @@ def prefetch(engine, q: str, node) -> Prefetch | None:
 
     def count_all(words: list[Word]) -> int:
         asked.update(dict.fromkeys((tuple(words), typed)))  # as respell's count_all does
-        return engine.conjunctions.get(tuple(words), 1)
+        return engine.conjunctions.get(tuple(words), 1)  # unknown: respell goes on to "typed"
 
     def candidates(reader, word: str, limit: int) -> dict[str, int]:
         if not engine.has_options(word):
