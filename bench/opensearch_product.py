@@ -16,12 +16,20 @@ Needs a running node (tools/opensearch-node/run PORT DATA_DIR). In one run:
   make single runs noisy); the bodies bare sent are written to WORK/bodies.json. With
   `--baseline TREE` a second `seedsearch serve` runs TREE's code (e.g. `git archive main`
   unpacked) on the same index as a third side, so a change is measured against its base in
-  the same run.
+  the same run;
+- per query (`--per-query PASSES`): one client sends each query to every side in turn (the
+  order rotating), PASSES times; each query's median latency per side, and the p50/p99 over
+  the 200 queries of those medians: a slow moment of a shared machine moves one sample of a
+  query, not its median, so the tail queries stand out even under load;
+- round trips: how many HTTP requests the node answers for each query through each server,
+  counted by the node itself (its `_nodes/usage` REST action counts, one query at a time,
+  nothing else running), which load does not distort.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import functools
 import json
@@ -31,7 +39,9 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 
@@ -40,6 +50,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from http_load import Request, percentiles  # noqa: E402
 from opensearch_bench import bare_load  # noqa: E402
 from perf import (  # noqa: E402
     DATA,
@@ -69,21 +80,26 @@ def write_config(work: Path, url: str) -> Path:
 
 
 def recorded_bodies(config_path: Path, queries: list[str]) -> list[dict]:
-    """The DSL of each query's main search, as the product sends it (its last _search with
-    the facets' aggregations), recorded from the product's own client. Did-you-mean's counts
-    are searches with aggregations too (a `filters` one, no hits): taking the last of any
-    aggregating search gave 5 of the 200 queries a 200-byte count as their bare side, ~2 ms
-    against the product's 30-60 ms, the very queries at the product's p99."""
+    """The DSL of each query's main search, as the product sends it (its last search with
+    the facets' aggregations, alone or in an _msearch beside did-you-mean's counts), recorded
+    from the product's own client. Did-you-mean's counts are searches with aggregations too
+    (a `filters` one, no hits): taking the last of any aggregating search gave 5 of the 200
+    queries a 200-byte count as their bare side, ~2 ms against the product's 30-60 ms, the
+    very queries at the product's p99."""
     config = load_config(config_path)
     backend = open_backend(config)
     sent: list[dict] = []
-    real = backend.client.search
+    real_search, real_msearch = backend.client.search, backend.client.msearch
 
     def search(*args, **kwargs):
         sent.append(kwargs.get("body") or {})
-        return real(*args, **kwargs)
+        return real_search(*args, **kwargs)
 
-    backend.client.search = search
+    def msearch(*args, **kwargs):
+        sent.extend(kwargs["body"][1::2])  # header, body, header, body...
+        return real_msearch(*args, **kwargs)
+
+    backend.client.search, backend.client.msearch = search, msearch
     bodies = []
     for q in queries:
         sent.clear()
@@ -107,6 +123,9 @@ def main() -> int:
         type=Path,
         help="also serve the product from this source tree (e.g. an export of main) on the same "
         "index, as a third side alternating with the other two",
+    )
+    ap.add_argument(
+        "--per-query", type=int, default=0, metavar="PASSES", help="also time each query alone"
     )
     args = ap.parse_args()
     work = args.work
@@ -139,6 +158,15 @@ def main() -> int:
             for name, tree in trees.items()
         }
         node = node_process(args.url)
+        for name, (port, _) in servers.items():
+            out[f"round_trips_{name}"] = trips = round_trips(port, args.url, queries)
+            made = sorted(trips["queries_by_trips"].items())
+            print(
+                f"round trips to the node per query, {name}: mean {trips['mean']:.3f} "
+                f"({', '.join(f'{k} made {n}' for n, k in made)}); {trips['actions']}"
+            )
+        if args.per_query:
+            out["per_query"] = per_query(servers, args.url, queries, bodies, args.per_query)
         for clients in (1, 8):
             out[f"http_{clients}"] = side_by_side(
                 servers, node, args.url, queries, bodies, clients, args
@@ -170,6 +198,90 @@ def served(config: Path, work: Path, name: str, tree: Path | None):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def node_requests(url: str) -> collections.Counter:
+    """The node's count of REST requests answered so far, by action (its own usage call
+    left out)."""
+    conn = connect(url)
+    conn.request("GET", "/_nodes/_local/usage")
+    usage = json.loads(conn.getresponse().read())
+    conn.close()
+    (node,) = usage["nodes"].values()
+    actions = collections.Counter(node.get("rest_actions", {}))
+    del actions["nodes_usage_action"]
+    return actions
+
+
+def round_trips(port: int, url: str, queries: list[str]) -> dict:
+    """HTTP requests the node answers per query through the server on `port`, one query at
+    a time (after one unmeasured pass, so every worker is warm)."""
+    server = HTTPConnection("127.0.0.1", port, timeout=60)
+    paths = ["/api/search?q=" + urllib.parse.quote(q) for q in queries]
+    for path in paths:
+        server.request("GET", path)
+        server.getresponse().read()
+    per_query, actions = [], collections.Counter()
+    for path in paths:
+        before = node_requests(url)
+        server.request("GET", path)
+        server.getresponse().read()
+        made = node_requests(url) - before
+        per_query.append(made.total())
+        actions += made
+    server.close()
+    return {
+        "mean": statistics.mean(per_query),
+        "queries_by_trips": dict(collections.Counter(per_query)),
+        "actions": dict(actions),
+    }
+
+
+def per_query(servers: dict, url: str, queries, bodies, passes: int) -> dict:
+    """Each query's median latency per side over `passes` sends, one client, the sides'
+    order rotating query by query; the p50/p99 over the queries of those medians."""
+    requests = {
+        name: (
+            f"http://127.0.0.1:{port}",
+            [Request("GET", "/api/search?q=" + quote(q)) for q in queries],
+        )
+        for name, (port, _) in servers.items()
+    }
+    path = f"/{quote(ALIAS, safe='')}/_search"
+    requests["bare"] = (url, [Request("POST", path, json.dumps(b).encode()) for b in bodies])
+    conns = {name: connect(u) for name, (u, _) in requests.items()}
+    samples = {name: [[] for _ in queries] for name in requests}
+    names = list(requests)
+    for n in range(passes * len(queries)):
+        i, turn = n % len(queries), n % len(names)
+        for name in names[turn:] + names[:turn]:
+            samples[name][i].append(timed(conns[name], requests[name][1][i]))
+    out = {}
+    for name, per in samples.items():
+        medians = [statistics.median(s) for s in per]
+        out[name] = {"medians": medians, **percentiles(medians)}
+    for name in servers:
+        ratios = {cut: out[name][cut] / out["bare"][cut] for cut in ("p50", "p99")}
+        out[f"{name}_ratio"] = ratios
+        print(
+            f"per query (medians of {passes}), {name}: p50 {out[name]['p50']:.1f} ms, p99 "
+            f"{out[name]['p99']:.1f} ms; bare p50 {out['bare']['p50']:.1f} ms, p99 "
+            f"{out['bare']['p99']:.1f} ms; ratios {ratios['p50']:.2f}x, {ratios['p99']:.2f}x"
+        )
+    return out
+
+
+def connect(url: str) -> HTTPConnection:
+    parts = urllib.parse.urlsplit(url)
+    return HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+
+def timed(conn: HTTPConnection, request: Request) -> float:
+    """One request's latency in ms, the whole answer read."""
+    started = time.perf_counter()
+    conn.request(request.method, request.path, request.body, {"Content-Type": "application/json"})
+    conn.getresponse().read()
+    return (time.perf_counter() - started) * 1000
 
 
 def side_by_side(servers: dict, node, url: str, queries, bodies, clients: int, args) -> dict:

@@ -18,7 +18,11 @@ query-term-frequency weights, exclusions, the word sequence for the proximity bo
 query's mass for RM3; every constant from ranking.PARAMS), `hits(run, ranked, matcher)`,
 `suggest(q, node, request)`, `capped_prefixes`, and `max_terms`: None, or the most different
 words the engine can score in one query (the policy then keeps the most distinctive, with the
-same notice as for `[search] max_terms`).
+same notice as for `[search] max_terms`). Within one request the policy calls `suggest` after
+its last `run`, over the same query, so an engine whose calls are round trips may send what
+`suggest` will count along with a later run's search (OpenSearch's any-of fallback carries
+did-you-mean's counts in one `_msearch`: backends/opensearch_batch.py); the answers must not
+depend on it.
 
 An engine that cannot be reached raises BackendUnavailable (a 503 for the web app, one line
 for the CLI), never anything else.

@@ -1,6 +1,7 @@
 """What the OpenSearch backend sends: its JSON (orjson, with the stdlib's json as fallback), how
-many round trips did-you-mean costs, and the HTTP connection under the client (keep-alive,
-errors, TLS verified), on a real node (tests/conftest.py)."""
+many round trips did-you-mean and the any-of fallback cost (counted by the node itself), and
+the HTTP connection under the client (keep-alive, errors, TLS verified), on a real node
+(tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
+from collections import Counter
 
 import pytest
+from opensearch_node import get_json
 from test_contract import LIMITS, make_config, write_corpus
 
 from indexer.backend import open_backend
@@ -22,10 +26,12 @@ pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
 pytest.importorskip("orjson", reason="pip install -e '.[opensearch]'")
 
 from opensearchpy.exceptions import ConnectionError as Unreachable  # noqa: E402
-from opensearchpy.exceptions import NotFoundError, SSLError  # noqa: E402
+from opensearchpy.exceptions import NotFoundError, RequestError, SSLError  # noqa: E402
 
 from indexer.backends.opensearch import FastJSON  # noqa: E402
+from indexer.backends.opensearch_batch import Prefetch  # noqa: E402
 from indexer.backends.opensearch_http import HTTPClientConnection, _dropped  # noqa: E402
+from indexer.backends.opensearch_query import OpenSearchEngine  # noqa: E402
 
 
 def test_fast_json_writes_and_reads_what_the_stdlib_does():
@@ -70,6 +76,48 @@ def test_did_you_mean_counts_both_spellings_in_one_request(recorded):
     counted = sent[1][1]["aggs"]["n"]["filters"]["filters"]
     assert len(counted) == 2
     assert "zanzibarite" in json.dumps(counted["0"]) and "zanzibarita" in json.dumps(counted["1"])
+
+
+def node_requests(backend) -> Counter:
+    """The REST requests the node has answered, by action, as the node itself counts them
+    (its usage call left out)."""
+    (node,) = get_json(f"{backend.url}/_nodes/_local/usage")["nodes"].values()
+    made = Counter(node["rest_actions"])
+    del made["nodes_usage_action"]
+    return made
+
+
+def test_a_fallback_with_did_you_mean_makes_two_round_trips(recorded):
+    backend, _ = recorded
+    before = node_requests(backend)
+    response = backend.search(SearchRequest("zanzibarita smugglers"), LIMITS)
+    made = node_requests(backend) - before
+    assert response.relaxed and response.suggestion == "zanzibarite smugglers"
+    # The all-words search, then one _msearch: the any-of search with did-you-mean's counts
+    # (the respelled and the typed query). It used to be three searches.
+    assert made == Counter({"search_action": 1, "msearch_action": 1})
+
+
+def test_did_you_mean_alone_makes_two_round_trips(recorded):
+    backend, _ = recorded
+    before = node_requests(backend)
+    assert backend.search(SearchRequest("zanzibarita"), LIMITS).suggestion == "zanzibarite"
+    assert node_requests(backend) - before == Counter({"search_action": 2})
+
+
+def test_a_search_its_msearch_could_not_answer_is_sent_alone(recorded):
+    """An _msearch answers a failed search inside a 200: sent again alone, it fails (or is
+    retried) exactly as a search without counts would."""
+    backend, _ = recorded
+    engine = OpenSearchEngine(backend.client, backend.alias, LIMITS, time.monotonic() + 10)
+    counts = Prefetch([("body_exact", "zanzibarite")], [])
+    engine.pending = (counts, [])
+    with pytest.raises(RequestError):
+        engine._search({"query": {"term": {"date": "not a date"}}})  # every shard fails
+    assert engine.pending is None and engine.reader._df[("body_exact", "zanzibarite")] == 1
+    engine.pending = (counts, [])
+    found = engine._search({"query": {"match": {"text": "zanzibarite"}}})
+    assert found["hits"]["total"]["value"] == 1
 
 
 # --- the HTTP under opensearch-py (indexer/backends/opensearch_http.py) ---------------------

@@ -34,6 +34,7 @@ from ..search import FACET_VALUES, Hit, SearchRequest, _Run, stored_hit
 from ..suggest import EXACT_FIELDS, counted_words, max_edits, respell
 from ..suggest import MAX_WORD_CHARS as MAX_CHARS
 from ..suggest import MIN_WORD_CHARS as MIN_CHARS
+from . import opensearch_batch as batch
 
 # Whoosh field names (what the policy and feedback speak) -> this mapping's fields.
 FIELDS = {
@@ -263,6 +264,8 @@ class Reader:
     def doc_frequency(self, field: str, term: str) -> int:
         key = (field, term)
         if key not in self._df:
+            self.engine.read_options()  # a candidate's count may be in a list not read yet
+        if key not in self._df:
             wanted = sorted({key} | self.uncounted - self._df.keys())
             self.uncounted.clear()
             queries = [{"term": {FIELDS[name]: word}} for name, word in wanted]
@@ -289,7 +292,14 @@ class OpenSearchEngine:
         self.reader = Reader(self)
         self.compiler = Compiler(self, limits.max_prefix_terms)
         self.options: dict[str, list[str]] = {}  # word -> its term-suggester candidates
+        # word -> the term suggester's answer, read when did-you-mean first asks for the word:
+        # most queries' words are common and never respelled (~0.2 ms a search to read).
+        self.suggested: dict[str, dict] = {}
         self.shards_failed = False  # some shard copy did not answer: results are partial
+        # Documents under the request's filters holding every word of a respelling.
+        self.conjunctions: dict[tuple[Word, ...], int] = {}
+        # Did-you-mean's counts for the next search to carry (opensearch_batch.py).
+        self.pending: tuple[batch.Prefetch, list[dict]] | None = None
 
     @property
     def capped_prefixes(self) -> list[str]:
@@ -342,6 +352,8 @@ class OpenSearchEngine:
         search (a shard whose rewrite or suggest phase times out fails instead of answering
         partially)."""
         body["timeout"] = f"{self._left_ms()}ms"
+        if self.pending is not None:
+            return self._search_with_counts(body)
         try:
             answer = self.client.search(index=self.index, body=body)
             self.shards_failed |= bool(answer.get("_shards", {}).get("failed"))
@@ -350,6 +362,25 @@ class OpenSearchEngine:
             if exc.status_code == 500 and self._expired():
                 return None
             raise
+
+    def _search_with_counts(self, body: dict) -> dict | None:
+        """`body` and the pending did-you-mean counts in one `_msearch`. A search the node
+        answered with an error (a missing index, a shard copy lost mid-search) is sent again
+        alone, so it fails or is retried exactly as a plain search; lost counts are asked
+        again when respell needs them."""
+        counts, filters = self.pending
+        self.pending = None
+        found, counted = self.client.msearch(
+            index=self.index, body=[{}, body, {}, counts.body(self, filters)]
+        )["responses"]
+        if "error" not in counted:
+            counts.remember(self, counted)
+        if "error" in found:
+            if found.get("status") == 500 and self._expired():
+                return None  # as _search: the cluster gave up on a search out of time
+            return self._search(body)
+        self.shards_failed |= bool(found.get("_shards", {}).get("failed"))
+        return found
 
     def prefetch(self, words: list[str]) -> None:
         """Every word's document count in the stemmed fields in one request: what the
@@ -391,6 +422,11 @@ class OpenSearchEngine:
             q = self._expand(q, plan.mass, filters, _plain_terms(plan.weighted))
             plain = compiler.plain_run(plan.weighted)  # CombSUM: optional, it only re-ranks
             q = {"bool": {"must": [q], "should": plain}} if plain else q
+        # A run after the first (the any-of fallback) knows every word's spelling candidates:
+        # did-you-mean's counts go with it. The plan's words in query order are the positive
+        # words respell reads of the tree.
+        counts = batch.prefetch(self, request.q, _group(plan.sequence))
+        self.pending = (counts, filters) if counts else None
         return self._run(q, request, filters, limit, plan.nodes)
 
     def _expand(self, q: dict, query_mass: float, filters: list[dict], wanted) -> dict:
@@ -463,7 +499,7 @@ class OpenSearchEngine:
                 "index": self._frequencies(concepts),
             },
         }
-        typed = [w for w in _typed_words(concepts) if w not in self.options]
+        typed = [w for w in _typed_words(concepts) if not self.has_options(w)]
         if typed:
             body["suggest"] = _suggesters(typed)
         if request.sort == "newest":
@@ -519,10 +555,16 @@ class OpenSearchEngine:
     def suggest(self, q: str, node: Node, request: SearchRequest) -> str | None:
         filters = _filters(request)
         compiler = Compiler(self, 1)
+        # Everything respell will count, in one round trip (unless the last search took it).
+        counts = batch.prefetch(self, q, node)
+        if counts:
+            counts.remember(
+                self, self.client.search(index=self.index, body=counts.body(self, filters))
+            )
         # respell counts the respelled query and then, mostly, the query as typed (its
         # non-stopwords): asked for the first, both are counted in one round trip.
         typed = tuple(counted_words(node))
-        found: dict[tuple[Word, ...], int] = {}
+        found = self.conjunctions
 
         def count_all(words: list[Word]) -> int:
             key = tuple(words)
@@ -537,44 +579,58 @@ class OpenSearchEngine:
     def _candidates(self, reader, word: str, limit: int) -> dict[str, int]:
         """Indexed words within `limit` edits of `word` (OpenSearch's term suggester finds
         them, on the main search when it could; the distance is counted as on Whoosh)."""
-        if word not in self.options:
+        if not self.has_options(word):
             answer = self.client.search(
                 index=self.index, body={"size": 0, "suggest": _suggesters([word])}
             )
             self._remember_options([word], answer.get("suggest", {}))
+        if word in self.suggested:
+            self._read_options(word, self.suggested.pop(word))
         found: dict[str, int] = {}
-        for cand in self.options.get(word, ()):
+        for cand in self.options[word]:
             dist = OSA.distance(word, cand)
             if cand != word and dist <= limit:
                 found[cand] = min(dist, found.get(cand, dist))
         return found
 
+    def has_options(self, word: str) -> bool:
+        """Whether the term suggester has answered for `word` (read or not)."""
+        return word in self.options or word in self.suggested
+
     def _remember_options(self, words, suggest: dict) -> None:
-        """Each word's candidates, and their document counts in both exact fields (a field
+        self.suggested.update(dict.fromkeys(words, suggest))
+
+    def read_options(self) -> None:
+        """Read every answer kept: before any count is asked, so the suggester's counts are
+        used wherever they were, as when the lists were read with the search."""
+        while self.suggested:
+            self._read_options(*self.suggested.popitem())
+
+    def _read_options(self, word: str, suggest: dict) -> None:
+        """The word's candidates, and their document counts in both exact fields (a field
         whose list was not cut at SUGGEST_OPTIONS lacks a candidate because it has none)."""
-        for word in words:
-            options: dict[str, dict[str, int]] = {}
-            complete = []
-            for name in EXACT_FIELDS:
-                entries = suggest.get(f"{name}|{word}", [])
-                listed = [o for entry in entries for o in entry.get("options", [])]
-                for option in listed:
-                    options.setdefault(option["text"], {})[name] = option["freq"]
-                if len(listed) < SUGGEST_OPTIONS:
-                    complete.append(name)
-            # After both lists: a title-only candidate is in no text either when the text's
-            # list was complete (it used to be counted in a request of its own).
-            df, limit = self.reader._df, max_edits(word)
-            for cand, counts in options.items():
-                for name in complete:
-                    counts.setdefault(name, 0)
-                for name, freq in counts.items():
-                    df.setdefault((name, cand), freq)
-                # The distance only for a candidate still lacking a count (most have both).
-                missing = [(name, cand) for name in EXACT_FIELDS if (name, cand) not in df]
-                if missing and cand.isalpha() and OSA.distance(word, cand) <= limit:
-                    self.reader.uncounted.update(missing)
-            self.options[word] = list(options)
+        options: dict[str, dict[str, int]] = {}
+        complete = []
+        for name in EXACT_FIELDS:
+            entries = suggest.get(f"{name}|{word}", [])
+            listed = [o for entry in entries for o in entry.get("options", [])]
+            for option in listed:
+                options.setdefault(option["text"], {})[name] = option["freq"]
+            if len(listed) < SUGGEST_OPTIONS:
+                complete.append(name)
+        # After both lists: a title-only candidate is in no text either when the text's
+        # list was complete (it used to be counted in a request of its own).
+        df, limit = self.reader._df, max_edits(word)
+        for cand, counts in options.items():
+            for name in complete:
+                counts.setdefault(name, 0)
+            for name, freq in counts.items():
+                df.setdefault((name, cand), freq)
+            # The distance only for a candidate still lacking a count (most have both).
+            missing = [(name, cand) for name in EXACT_FIELDS if (name, cand) not in df]
+            if missing and cand.isalpha() and OSA.distance(word, cand) <= limit:
+                self.reader.uncounted.update(missing)
+        self.options[word] = list(options)
 
 
 def _plain_words(weighted) -> list[tuple[Word, float]]:
@@ -619,13 +675,17 @@ def _typed_words(concepts) -> list[str]:
 
 
 def _suggesters(words) -> dict:
-    """Term suggesters for `words` in both exact fields, up to two edits."""
+    """Term suggesters for `words` in both exact fields, as many edits as respell may make
+    (suggest.max_edits). A word of 3-5 letters is respelled by one edit only: asking two
+    cost the node 2-6 ms more on the 4-letter unknown words of the slowest fallback queries,
+    and its list holds the same one-edit candidates (Lucene tries one edit first, and they
+    all score above any two-edit one), complete more often."""
     return {
         f"{name}|{word}": {
             "text": word,
             "term": {
                 "field": FIELDS[name],
-                "max_edits": 2,
+                "max_edits": max_edits(word),
                 "suggest_mode": "always",
                 "string_distance": "damerau_levenshtein",
                 "size": SUGGEST_OPTIONS,
