@@ -9,7 +9,10 @@ from metric import bag_score
 from shared_data import require_shared
 
 from indexer.clean import clean_bytes
-from indexer.clean_text import Block, _Line, _more_runs, label_reason, rule_post_stamp
+from indexer.line_patterns import label_reason
+from indexer.line_rules import rule_post_stamp
+from indexer.text_lines import Block, Line
+from indexer.text_region import more_runs
 
 
 def truth(page_id: str) -> str:
@@ -37,9 +40,9 @@ def test_posts_after_the_first_are_kept_from_a_text_dump() -> None:
 
 def test_more_runs_finds_every_run_above_the_bar() -> None:
     scores = [-5, 50, 40, -100, 30, -100, 5, -100, 60]
-    runs = _more_runs(scores, 0, len(scores), 20)
+    runs = more_runs(scores, 0, len(scores), 20)
     assert sorted((r.start, r.stop) for r in runs) == [(1, 3), (4, 5), (8, 9)]
-    assert _more_runs(scores, 0, 0, 20) == []
+    assert more_runs(scores, 0, 0, 20) == []
 
 
 def test_comment_containers_are_the_posts_on_a_thread_page() -> None:
@@ -90,8 +93,6 @@ def test_an_article_comment_section_is_not_a_thread() -> None:
 
 
 def test_user_panel_counts_are_forum_chrome() -> None:
-    from indexer.clean_text import label_reason
-
     # User panels of phpBB, XenForo, Discourse-like and vBulletin threads (wcxb-dev dumps).
     for panel in ("Posts: 2", "8,431 posts · Joined 2005", "7 Likes", "Reaction score: 12"):
         assert label_reason(panel) == "forum chrome", panel
@@ -113,8 +114,8 @@ def test_a_numeric_post_stamp_opens_a_post_of_a_text_dump() -> None:
     assert rule_post_stamp(_line("Meet at 11-29-2024, 09:03 AM"), None) is None
 
 
-def _line(text: str) -> _Line:
-    return _Line(text, text.lower().split(), Block(text))
+def _line(text: str) -> Line:
+    return Line(text, text.lower().split(), Block(text))
 
 
 def test_a_bare_vote_count_opens_a_post_and_walls_nothing() -> None:
