@@ -10,6 +10,10 @@ _LABELS = re.compile(
     r"story continues below( advertisement)?|continue reading( below)?)"
     r"|(?P<rt>reading time\b.*|\d+ min(ute)?s? read)"
     r"|(?P<trust>why you can trust\b.*)"
+    # The author box under an article ("About the Author") and the bylines above or in it
+    # ("Written by Jane Doe", "Medically reviewed by ...").
+    r"|(?P<author>about the (authors?|writer|contributors?)|meet the (authors?|writer)|author bio)"
+    r"|(?P<by>(written|reviewed|edited|fact[- ]checked|medically reviewed) by\b.*)"
     r"|(?P<cc>\d+ comments?|comments?( \(\d+\))?|no comments( yet)?|leave a (comment|reply)|"
     r"view comments|show comments)"
     # A bare number is a post's vote count or number in a thread (it opens the post), a
@@ -46,6 +50,8 @@ LABEL_REASONS = {
     "ad": "ad label",
     "rt": "reading time",
     "trust": "trust badge",
+    "author": "author box",
+    "by": "byline",
     "cc": "comment counter",
     "share": "share prompt",
     "rel": "related-stories list",
@@ -195,3 +201,35 @@ def label_reason(text: str) -> str | None:
         return None
     m = _LABELS.fullmatch(norm)
     return LABEL_REASONS[m.lastgroup] if m and m.lastgroup else None
+
+
+# An author box without a heading: the author's name on a line, the bio under it opening
+# with that name and saying who the person is ("Jane Doe / Jane is a freelance writer ...").
+_BIO_NAME = re.compile(r"(?:About |By )?([A-Z][\w.-]+)(?: [A-Z][\w'’.-]+){0,3}(?: \(.{1,30}\))?")
+_BIO_VERB = re.compile(
+    r"(?: [\w'’.-]+){0,3}(?:’s|'s)? (?:is|was|has|had|covers|covered|writes|wrote|started|"
+    r"founded|comes|joined|leads|holds|serves|brings|began|spent|loves|received|earned|"
+    r"graduated)\b"
+)
+# A bio names a person (a pronoun) or a writer's role; a product's blurb names neither.
+_BIO_PERSON = re.compile(
+    r"\b(?:he|she|his|her|him|founder|co-founder|ceo|editor|writer|journalist|author|"
+    r"contributor|reporter|columnist|freelance|blogger|photographer|economist|researcher|"
+    r"professor)\b",
+    re.I,
+)
+BIO_MIN_WORDS = 10
+BIO_MAX_WORDS = 100
+
+
+def author_name(name: str, bio: str, bio_words: int) -> bool:
+    """Whether a short line is the name over an author's bio (the line `bio` under it)."""
+    m = _BIO_NAME.fullmatch(name)
+    if not m or not BIO_MIN_WORDS <= bio_words <= BIO_MAX_WORDS:
+        return False
+    first = m.group(1)
+    return (
+        bio.startswith(first)
+        and _BIO_VERB.match(bio, len(first)) is not None
+        and _BIO_PERSON.search(bio) is not None
+    )

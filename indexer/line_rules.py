@@ -7,7 +7,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from indexer.lang import language
-from indexer.line_patterns import label_reason, notice
+from indexer.line_patterns import author_name, label_reason, notice
 from indexer.text_lines import SENTENCE_END, Line, is_data_row, stop_ratio
 
 # A paragraph has at least this many words with enough function words among them.
@@ -22,6 +22,8 @@ _ALNUM = re.compile(r"[^\W_]")
 # Dropped lines that often sit inside an article (a caption in the original language, a
 # repeated caption, the dateline): they must not split it.
 SOFT_REASONS = frozenset({"other language", "repeated line", "dateline", "caption", "no words"})
+# What an author's name over a bio is first taken for: text, or the byline's repeat.
+_NAME_AS = frozenset({"", "repeated line"})
 # What a value printed beside a forum label (a count, a join date) is first taken for.
 _FORUM_VALUE = frozenset({"", "comment counter", "dateline"})
 
@@ -169,6 +171,7 @@ def classify(
             line.kind = text_kind(line, stop)
     _mark_tables(lines)
     _mark_forum_values(lines)
+    _mark_author_names(lines)
 
 
 def kind_as_first_copy(line: Line, ctx: Context) -> str:
@@ -203,3 +206,18 @@ def _mark_forum_values(lines: list[Line]) -> None:
                 near = lines[j] if 0 <= j < len(lines) else None
                 if near and len(near.words) <= 4 and near.reason in _FORUM_VALUE:
                     lines[j].kind, lines[j].reason = "chrome", "forum chrome"
+
+
+def _mark_author_names(lines: list[Line]) -> None:
+    """The name over an author's bio is an author box's heading (see author_name)."""
+    # The byline above the article often printed the name first: a repeat is a name too.
+    for i, line in enumerate(lines):
+        if len(line.words) > 6 or not line.text[0].isupper() or line.reason not in _NAME_AS:
+            continue
+        for j in range(i + 1, min(i + 3, len(lines))):
+            # A bio is the box's one paragraph; a product's blurb in a list runs on.
+            if author_name(line.text, lines[j].text, len(lines[j].words)) and not (
+                j + 1 < len(lines) and lines[j + 1].kind == "good"
+            ):
+                line.kind, line.reason = "chrome", "author box"
+                break

@@ -23,7 +23,15 @@ SECOND_RUN_MIN = 400
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 300
 WALLS = frozenset(
-    {"related-stories list", "comment counter", "footer", "share prompt", "comment form"}
+    {
+        "related-stories list",
+        "comment counter",
+        "footer",
+        "share prompt",
+        "comment form",
+        "author box",
+        "byline",
+    }
 )
 
 
@@ -118,13 +126,24 @@ def _before_comments(lines: list[Line], scores: list[float]) -> list[float]:
     return scores[:head]
 
 
+def _before_author_box(lines: list[Line], scores: list[float]) -> list[float]:
+    """The scores of the lines above an author box that closes the best run's article."""
+    # The bio and the author's archive list under it extend the run. Some sites print the
+    # box above the article: it ends one only after a second run's worth of its text.
+    start, end, _ = best_run(scores)
+    for i in range(start, end):
+        if lines[i].reason == "author box" and best_run(scores[start:i])[2] >= SECOND_RUN_MIN:
+            return scores[:i]
+    return scores
+
+
 def find_region(lines: list[Line], title_key: str | None) -> tuple[int, int, list[range]]:
     """The best run of lines; when the headline is printed inside it, the article starts there.
 
     Also the other runs that score at least SECOND_RUN of the best one: the further posts of a
     thread, the article's continuation past a large box of chrome.
     """
-    scores = _before_comments(lines, line_scores(lines))
+    scores = _before_author_box(lines, _before_comments(lines, line_scores(lines)))
     start, end, best = best_run(scores)
     if best <= 0:
         # No paragraph anywhere (a table, a list, a one-line note): keep all that is not chrome.
