@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from indexer.line_rules import SOFT_REASONS
 from indexer.text_head import HEAD_GAP
 from indexer.text_lines import Line
-from indexer.text_thread import THREAD_RUN_MIN, after_attribution, is_thread, thread_ends_between
+from indexer.text_thread import (
+    THREAD_RUN_MIN,
+    after_attribution,
+    is_thread,
+    short_posts,
+    thread_ends_between,
+)
 
 # Cost, in characters of article text, of crossing one non-article block inside the article.
 SHORT_COST = 35
@@ -156,6 +162,8 @@ def find_region(lines: list[Line], title_key: str | None) -> tuple[int, int, lis
         if after_attribution(lines, run.start)
         and not (thread and thread_ends_between(lines, (start, end), run))
     ]
+    if thread:
+        more += short_posts(lines, [range(start, end), *more])
     if title_key:
         start = _start_under_headline(lines, start, end, title_key)
     return start, end, more

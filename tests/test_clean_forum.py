@@ -122,9 +122,10 @@ def test_a_bare_vote_count_opens_a_post_and_walls_nothing() -> None:
     # A Server Fault question dump: each post opens with its vote count ("0", "-1"), read as
     # a comment counter that ends the article, so the later answers were cut.
     doc = clean_bytes(require_shared("wcxb-dev", "text", "2828.txt").read_bytes(), "2828.txt")
-    # Recall 0.62 before.
+    # Recall 0.62 before; 0.97 since the posts' short lines are kept (F1 0.911 -> 0.916,
+    # precision 0.93 -> 0.86: the comments under the answers come with them).
     score = bag_score(doc.text, truth("2828"))
-    assert score.recall >= 0.85 and score.precision >= 0.9
+    assert score.recall >= 0.95 and score.f1 >= 0.91
     assert label_reason("-1") == "count" and label_reason("12 comments") == "comment counter"
 
 
@@ -183,3 +184,13 @@ def test_signatures_are_chrome() -> None:
     reasons = {b.text: b.boiler for b in page.blocks}
     assert reasons["The answer."] is None
     assert reasons["Message me on discord"] == reasons["My rig: 7600X"] == "signature"
+
+
+def test_one_line_posts_of_a_thread_are_kept() -> None:
+    # GameFAQs: posts of one short line ("Hello Kitty Kruisers 2 here we come!") under
+    # "name 2 years ago #4" scored too little for a run of their own (F1 0.34 before).
+    doc = clean_bytes(require_shared("wcxb-dev", "text", "0574.txt").read_bytes(), "0574.txt")
+    assert "Hello Kitty Kruisers 2 here we come!" in doc.text.split("\n")
+    assert "Ok, cool!" in doc.text.split("\n")
+    assert "Why would you expect that here? Wait for another Indie World Showcase." in doc.text
+    assert bag_score(doc.text, truth("0574")).recall >= 0.8
