@@ -16,10 +16,14 @@ from indexer.text_thread import (
 )
 
 # Cost, in characters of article text, of crossing one non-article block inside the article.
-SHORT_COST = 35
+SHORT_COST = 28
+# A short line also costs this much per character (a menu item, a label nobody named).
+SHORT_PER_CHAR = 0.2
+# A soft drop (a caption, a repeat, the dateline) inside the article.
+SOFT_COST = 35
 CHROME_COST = 120
 # Weight of a short sentence (4-9 words): article-like, but so are captions and teasers.
-NEAR_WEIGHT = 0.6
+NEAR_WEIGHT = 0.8
 # Weight of a paragraph with no paragraph next to it.
 ISOLATED = 0.5
 # Another run of lines is kept when it scores this share of the best run (and at least
@@ -68,11 +72,11 @@ def line_scores(lines: list[Line]) -> list[float]:
             elif line.reason in WALLS and line.reason != line.block.boiler:
                 scores.append(-WALL_COST)
             elif line.reason in SOFT_REASONS:
-                scores.append(-SHORT_COST)
+                scores.append(-SOFT_COST)
             else:
                 scores.append(-CHROME_COST)
         else:
-            scores.append(-SHORT_COST - len(line.text) * 0.2)
+            scores.append(-SHORT_COST - len(line.text) * SHORT_PER_CHAR)
     return scores
 
 

@@ -105,9 +105,10 @@ def test_a_numeric_post_stamp_opens_a_post_of_a_text_dump() -> None:
     # A vBulletin thread: each post opens with "11-29-2024, 09:03 AM #1", which is no
     # dateline (month-first dashes), so the thread was never seen and only one post was kept.
     doc = clean_bytes(require_shared("wcxb-dev", "text", "0533.txt").read_bytes(), "0533.txt")
-    # F1 0.620 before (recall 0.47); 0.804 after.
+    # F1 0.620 before (recall 0.47); 0.804 after; 0.884 since one-line posts are kept
+    # (recall 0.88, precision 0.89: some signatures come with them).
     score = bag_score(doc.text, truth("0533"))
-    assert score.recall >= 0.65 and score.precision >= 0.9
+    assert score.recall >= 0.85 and score.f1 >= 0.88
     assert "11-29-2024, 09:03 AM #1" not in doc.text.split("\n")
     assert rule_post_stamp(_line("Today, 10:12 PM"), None) == "dateline"
     assert rule_post_stamp(_line("11-29-2024, 09:03 AM #1"), None) == "dateline"
