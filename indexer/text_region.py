@@ -31,7 +31,7 @@ ISOLATED = 0.5
 SECOND_RUN = 0.3
 SECOND_RUN_MIN = 400
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
-WALL_COST = 300
+WALL_COST = 400
 WALLS = frozenset(
     {
         "related-stories list",
