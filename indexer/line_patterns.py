@@ -28,7 +28,13 @@ _LABELS = re.compile(
     r"read more|more stories|you may also like|you might also like|recommended( for you)?|"
     r"most (read|popular|viewed|shared)( in .*)?|trending( now)?|more from .*|see also|also read|"
     r"read next|latest videos|don'?t miss|see more\b.*|elsewhere on .*|more in .*|"
-    r"more on this( story)?|top stories|latest news|latest|editor'?s picks)"
+    r"more on this( story)?|top stories|latest news|latest|editor'?s picks|"
+    # Archive lists under the article: "Explore More Resources", "See all guides", "From the
+    # Archive", "The Latest From the Blog", "You'll Also Love...".
+    r"explore more\b.*|(view|see|explore) all\b.*|read more\b.*|from (the|our) archives?|"
+    r"the latest( from .*)?|you'?ll (also )?(love|like|enjoy)\b.*|latest insights|keep reading|"
+    r"what to read next|(more|other) articles\b.*|"
+    r"if you (liked|enjoyed) this( post| article)?,? you (might|may|will) also like)"
     r"|(?P<forum>what'?s new|joined|messages|reaction score|points|country|location|back|"
     r"top bottom|top|bottom|((elite|senior|full|new|junior|well-known|registered|banned) )?member|"
     r"moderator|administrator|reply|quote|report|like|likes|reactions|thread starter|add a comment|"

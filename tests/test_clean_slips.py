@@ -175,3 +175,25 @@ def test_a_product_over_its_blurb_is_no_author_box() -> None:
     # paragraphs about it; a name over a bio is one paragraph, a list's item runs on.
     doc = clean_bytes(wcxb("4860", "text"), "4860.txt")
     assert "Wix has earned its reputation as one of the most versatile" in doc.text
+
+
+def test_archive_list_headings_are_related_lists() -> None:
+    for line in (
+        "Explore More Resources",
+        "See all guides",
+        "View all comments",
+        "From the Archive",
+        "The Latest From the Blog",
+        "You’ll Also Love...",
+        "Read More Articles",
+        "If you liked this post you might also like:",
+    ):
+        assert label_reason(line) == "related-stories list", line
+    assert label_reason("Explorers of the Arctic") is None
+
+
+def test_view_all_comments_ends_a_blog_post() -> None:
+    # A design blog's "Fix it Friday": the readers' comments under "View all comments" ran on
+    # with the post (F1 0.76 before).
+    doc = clean_bytes(wcxb("0121", "text"), "0121.txt")
+    assert "Can we have a follow up post with pictures of the rooms" not in doc.text
