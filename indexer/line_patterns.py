@@ -30,8 +30,9 @@ _LABELS = re.compile(
     r"read next|latest videos|don'?t miss|see more\b.*|elsewhere on .*|more in .*|"
     r"more on this( story)?|top stories|latest news|latest|editor'?s picks|"
     # Archive lists under the article: "Explore More Resources", "See all guides", "From the
-    # Archive", "The Latest From the Blog", "You'll Also Love...".
-    r"explore more\b.*|(view|see|explore) all\b.*|read more\b.*|from (the|our) archives?|"
+    # Archive", "The Latest From the Blog", "You'll Also Love..." (not a gallery's "View all (4)").
+    r"explore more\b.*|(view|see|explore) all( \d+)?( [^\W\d]+){0,4}|read more\b.*|"
+    r"from (the|our) archives?|"
     r"the latest( from .*)?|you'?ll (also )?(love|like|enjoy)\b.*|latest insights|keep reading|"
     r"what to read next|(more|other) articles\b.*|"
     r"if you (liked|enjoyed) this( post| article)?,? you (might|may|will) also like)"
@@ -224,14 +225,19 @@ _BIO_PERSON = re.compile(
     r"professor)\b",
     re.I,
 )
+_NAME_LEADS = ("About ", "By ")
 BIO_MIN_WORDS = 10
 BIO_MAX_WORDS = 100
 
 
-def author_name(name: str, bio: str, bio_words: int) -> bool:
-    """Whether a short line is the name over an author's bio (the line `bio` under it)."""
+def author_name(name: str, bio: str) -> bool:
+    """Whether a short line is the name over an author's bio (a paragraph of BIO_MIN_WORDS to
+    BIO_MAX_WORDS words under it)."""
+    # A cheap test first: most paragraphs do not open with the short line's first letter.
+    if bio[:1] != name[:1] and not name.startswith(_NAME_LEADS):
+        return False
     m = _BIO_NAME.fullmatch(name)
-    if not m or not BIO_MIN_WORDS <= bio_words <= BIO_MAX_WORDS:
+    if not m:
         return False
     first = m.group(1)
     return (

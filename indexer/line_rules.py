@@ -7,7 +7,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from indexer.lang import language
-from indexer.line_patterns import author_name, label_reason, notice
+from indexer.line_patterns import BIO_MAX_WORDS, BIO_MIN_WORDS, author_name, label_reason, notice
 from indexer.text_lines import SENTENCE_END, Line, is_data_row, stop_ratio
 
 # A paragraph has at least this many words with enough function words among them.
@@ -45,7 +45,7 @@ def _other_language(line: Line, doc_lang: str | None, stop: frozenset[str]) -> b
     if stop_ratio(line.words, stop) >= 0.25:
         return False
     # Figures and codes (tables, scores) have no language.
-    if sum(w.isalpha() for w in line.words) < 3:
+    if sum(map(str.isalpha, line.words)) < 3:
         return False
     code = language(line.text, line.words)
     return code is not None and code != doc_lang
@@ -210,14 +210,19 @@ def _mark_forum_values(lines: list[Line]) -> None:
 
 def _mark_author_names(lines: list[Line]) -> None:
     """The name over an author's bio is an author box's heading (see author_name)."""
-    # The byline above the article often printed the name first: a repeat is a name too.
-    for i, line in enumerate(lines):
-        if len(line.words) > 6 or not line.text[0].isupper() or line.reason not in _NAME_AS:
+    # Bios (a paragraph of 10-100 words) are fewer than short lines: look up from them.
+    for j, bio in enumerate(lines):
+        if not BIO_MIN_WORDS <= len(bio.words) <= BIO_MAX_WORDS:
             continue
-        for j in range(i + 1, min(i + 3, len(lines))):
-            # A bio is the box's one paragraph; a product's blurb in a list runs on.
-            if author_name(line.text, lines[j].text, len(lines[j].words)) and not (
-                j + 1 < len(lines) and lines[j + 1].kind == "good"
+        # A bio is the box's one paragraph; a product's blurb in a list runs on.
+        if j + 1 < len(lines) and lines[j + 1].kind == "good":
+            continue
+        for name in lines[max(0, j - 2) : j]:
+            # The byline above the article often printed the name first: a repeat is a name too.
+            if (
+                len(name.words) <= 6
+                and name.reason in _NAME_AS
+                and name.text[0].isupper()
+                and author_name(name.text, bio.text)
             ):
-                line.kind, line.reason = "chrome", "author box"
-                break
+                name.kind, name.reason = "chrome", "author box"

@@ -107,5 +107,5 @@ def is_dateline(text: str) -> bool:
 def is_data_row(words: list[str]) -> bool:
     if len(words) < 3:
         return False  # most lines tested are menu items: skip the count
-    figures = sum(w.isdigit() for w in words)
+    figures = sum(map(str.isdigit, words))
     return figures >= 2 and figures * 3 >= len(words)

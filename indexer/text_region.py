@@ -140,9 +140,12 @@ def _before_author_box(lines: list[Line], scores: list[float]) -> list[float]:
     """The scores of the lines above an author box that closes the best run's article."""
     # The bio and the author's archive list under it extend the run. Some sites print the
     # box above the article: it ends one only after a second run's worth of its text.
+    boxes = [i for i, line in enumerate(lines) if line.reason == "author box"]
+    if not boxes:
+        return scores
     start, end, _ = best_run(scores)
-    for i in range(start, end):
-        if lines[i].reason == "author box" and best_run(scores[start:i])[2] >= SECOND_RUN_MIN:
+    for i in boxes:
+        if start <= i < end and best_run(scores[start:i])[2] >= SECOND_RUN_MIN:
             return scores[:i]
     return scores
 
