@@ -1,4 +1,4 @@
-"""Each named chrome rule of the classifier (indexer/clean_text.py), on lines of the real seeds."""
+"""Each named chrome rule of the classifier (indexer/line_rules.py), on lines of the real seeds."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.clean_text import (
+from indexer.lang import WORD
+from indexer.line_rules import (
     CHROME_RULES,
-    Block,
-    _Context,
-    _Line,
-    normalise_key,
+    Context,
     rule_label,
     rule_links,
     rule_no_words,
@@ -21,7 +19,7 @@ from indexer.clean_text import (
     rule_repeated_across,
     rule_repeated_here,
 )
-from indexer.lang import WORD
+from indexer.text_lines import Block, Line, normalise_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 ENGLISH = frozenset({"the", "a", "of", "and", "to", "in", "on", "is", "for", "with", "that"})
@@ -32,13 +30,13 @@ def seed_line(prefix: str, start: str) -> str:
     return next(line.strip() for line in text.split("\n") if line.strip().startswith(start))
 
 
-def line(text: str, block: Block | None = None) -> _Line:
+def line(text: str, block: Block | None = None) -> Line:
     words = WORD.findall(text.lower())
-    return _Line(text, words, block or Block(text), key=normalise_key(text))
+    return Line(text, words, block or Block(text), key=normalise_key(text))
 
 
-def ctx(**kw) -> _Context:
-    return _Context(kw.get("doc_lang", "en"), ENGLISH, kw.get("repeated", frozenset()))
+def ctx(**kw) -> Context:
+    return Context(kw.get("doc_lang", "en"), ENGLISH, kw.get("repeated", frozenset()))
 
 
 PARAGRAPH = seed_line("000", "Chinese President Xi Jinping spoke by phone")

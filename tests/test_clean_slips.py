@@ -9,6 +9,7 @@ from pathlib import Path
 from shared_data import require_shared
 
 from indexer.clean import clean_bytes, clean_file
+from indexer.line_patterns import label_reason
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -137,3 +138,62 @@ def test_add_a_comment_links_are_forum_chrome() -> None:
     # Under every post of a Q&A thread; as a short line it would cost less than chrome.
     doc = clean_bytes(wcxb("2827", "text"), "2827.txt")
     assert ("Add a comment |", "forum chrome") in _removed(doc)
+
+
+def test_an_author_box_heading_ends_the_article() -> None:
+    # An Almanac gardening article: "About The Author", the bio, an archive list and the
+    # readers' comments ran on as one run with the article (F1 0.81 before).
+    doc = clean_bytes(wcxb("4661", "text"), "4661.txt")
+    assert "Celeste Longacre has been growing" not in doc.text
+    assert "Let’s leave a clean planet to our children" in doc.text
+    assert ("About The Author", "author box") in {(r.text, r.reason) for r in doc.removed}
+
+
+def test_an_author_box_at_the_top_does_not_cut_the_article() -> None:
+    # Motley Fool prints "About the Author" above the article: no article text precedes it.
+    doc = clean_bytes(wcxb("4503", "text"), "4503.txt")
+    assert "Matt Frankel, CFP, is a contributing Motley Fool" not in doc.text
+    assert len(doc.text) > 5000
+
+
+def test_bylines_are_chrome() -> None:
+    for line in ("Written by Jane Doe", "Medically reviewed by Dr. A. Smith", "Fact-checked by"):
+        assert label_reason(line) == "byline", line
+    assert label_reason("Written in 1850, the letter") is None
+
+
+def test_a_name_over_a_bio_is_an_author_box() -> None:
+    # The Events Calendar blog: "Lauren" then "Lauren has written for ... She is a writer"
+    # under the article, twice (F1 0.72 before).
+    doc = clean_bytes(wcxb("0319", "text"), "0319.txt")
+    assert "Lauren has written for The Events Calendar blog" not in doc.text
+    assert "Consider hiring a planner to help with your next event" in doc.text
+
+
+def test_a_product_over_its_blurb_is_no_author_box() -> None:
+    # A website-builder review: "Wix" then "Wix has earned its reputation ..." and more
+    # paragraphs about it; a name over a bio is one paragraph, a list's item runs on.
+    doc = clean_bytes(wcxb("4860", "text"), "4860.txt")
+    assert "Wix has earned its reputation as one of the most versatile" in doc.text
+
+
+def test_archive_list_headings_are_related_lists() -> None:
+    for line in (
+        "Explore More Resources",
+        "See all guides",
+        "View all comments",
+        "From the Archive",
+        "The Latest From the Blog",
+        "You’ll Also Love...",
+        "Read More Articles",
+        "If you liked this post you might also like:",
+    ):
+        assert label_reason(line) == "related-stories list", line
+    assert label_reason("Explorers of the Arctic") is None
+
+
+def test_view_all_comments_ends_a_blog_post() -> None:
+    # A design blog's "Fix it Friday": the readers' comments under "View all comments" ran on
+    # with the post (F1 0.76 before).
+    doc = clean_bytes(wcxb("0121", "text"), "0121.txt")
+    assert "Can we have a follow up post with pictures of the rooms" not in doc.text
