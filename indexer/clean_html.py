@@ -44,6 +44,14 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
 # An <article> holding this share of the page's text is the story's wrapper: on a page that
 # marks no body of its own, its blocks are article text (0.5 kept more promo boxes: AED worse).
 WRAPPER_SHARE = 0.8
+# The article's container (mark_container): the smallest element holding this share of the
+# page's prose, on a page with at least CONTAINER_MIN characters of it. Prose is paragraphs of
+# PROSE_CHARS or more that end a sentence, with at most PROSE_LINKS of their text in links.
+CONTAINER_SHARE = 0.8
+CONTAINER_MIN = 500
+PROSE_CHARS = 80
+PROSE_LINKS = 0.3
+_PROSE_END = frozenset(".!?:;\"'”’»)")
 # A body with less text than this outside its chrome states nothing (a script renders it).
 EMPTY_BODY = 200
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
@@ -327,6 +335,9 @@ class _Walker:
         # those still open (innermost last); tested only on pages that mark no body.
         self.articles: list[list[int]] = []
         self.open_articles: list[list[int]] = []
+        # The blocks [start, end) of every block-level element, and those still open.
+        self.spans: list[list[int]] = []
+        self.open_spans: list[list[int]] = []
 
     def mark_wrapper(self) -> None:
         """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
@@ -402,6 +413,8 @@ class _Walker:
         is_block = child.name in _BLOCK_TAGS
         if is_block:
             self.flush()
+            self.open_spans.append([len(self.blocks), -1])
+            self.spans.append(self.open_spans[-1])
             itemtype = child.attrs.get("itemtype") if child.attrs else None
             if isinstance(itemtype, str) and _THREAD_ITEMTYPE.search(itemtype):
                 self.thread = True
@@ -434,6 +447,7 @@ class _Walker:
             self.h1 = " ".join("".join(self.parts).split()) or None
         if block:
             self.flush()
+            self.open_spans.pop()[1] = len(self.blocks)
         elif tag.name in ("td", "th"):
             self.parts.append(" ")
         self.heading -= heading
@@ -581,6 +595,7 @@ def parse_html(text: str) -> Page:
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
     walker.mark_wrapper()
+    mark_container(walker.blocks, walker.spans)
     if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
         _empty_body_text(walker.blocks, meta.description)
     return Page(walker.blocks, meta.title, meta.dates, stripped, byline)
@@ -601,3 +616,43 @@ def _posts_as_content(blocks: list[Block]) -> None:
     for block in blocks:
         if block.boiler in _THREAD_CONTENT:
             block.boiler = None
+
+
+def _prose(block: Block) -> int:
+    """A block's weight as article prose: its length when it is a sentence-ending paragraph
+    of few links outside chrome (readability's candidate paragraphs), else nothing."""
+    text = block.text
+    if block.boiler or block.link > PROSE_LINKS or len(text) < PROSE_CHARS:
+        return 0
+    return len(text) if text.rstrip()[-1:] in _PROSE_END else 0
+
+
+def mark_container(blocks: list[Block], spans: list[list[int]]) -> None:
+    """On a page that marks no body, the smallest element holding CONTAINER_SHARE of the
+    page's prose is the article's container: its blocks are article text (readability and
+    Boilerpipe pick the node that holds the paragraphs; its short lines and lists go with it)."""
+    if any(b.main for b in blocks):
+        return
+    prefix = [0]
+    for block in blocks:
+        prefix.append(prefix[-1] + _prose(block))
+    total = prefix[-1]
+    if total < CONTAINER_MIN:
+        return
+    best: tuple[int, int] | None = None
+    for start, end in spans:
+        if prefix[end] - prefix[start] >= CONTAINER_SHARE * total and (
+            best is None or end - start < best[1] - best[0]
+        ):
+            best = (start, end)
+    if best is None or best[1] - best[0] >= len(blocks):
+        return
+    start, end = best
+    # From its first paragraph to its last: what trails them (share widgets, source lists,
+    # "related" boxes) is left to the text rules.
+    while prefix[start + 1] == prefix[start]:
+        start += 1
+    while prefix[end - 1] == prefix[end]:
+        end -= 1
+    for block in blocks[start:end]:
+        block.main = True
