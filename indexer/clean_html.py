@@ -120,6 +120,7 @@ _CLASS_LABELS = {
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
 _STREAMED = re.compile(r"S:[0-9a-z]+$")
 _NEVER_THE_PAGE = _CLASS_LABELS["consent"]
+_BIO = _CLASS_LABELS["caption"]
 _MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
 # Class names and microdata that name the article body itself ("article-body", "entry-content"),
 # or a forum post's (XenForo's "message-body", "messageText"), or the field a CMS fills from
@@ -190,6 +191,7 @@ class _Meta(NamedTuple):
     dates: MetaDates
     thread: bool  # the metadata says the page is a discussion thread
     description: str  # the longest of its descriptions ("" if none)
+    bios: frozenset[str]  # the openings of its authors' biographies (JSON-LD Person)
 
 
 _DESCRIPTIONS = ("og:description", "description", "twitter:description")
@@ -229,8 +231,45 @@ def _metadata(tags: list[Tag], h1: str | None) -> _Meta:
     title = choose_title(sources)
     description = max((meta.get(k, "") for k in _DESCRIPTIONS), key=len)
     return _Meta(
-        title or None, metadata_dates(meta, ld, times), _thread_metadata(meta, ld), description
+        title or None,
+        metadata_dates(meta, ld, times),
+        _thread_metadata(meta, ld),
+        description,
+        author_bios(ld),
     )
+
+
+# A biography is matched on its opening this long (a page may print it cut, or go on).
+BIO_OPENING = 60
+
+
+def _opening(text: str) -> str:
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", text)).split())[:BIO_OPENING].casefold()
+
+
+def author_bios(ld: list[dict]) -> frozenset[str]:
+    """The openings of the JSON-LD Person descriptions: the author box's text (Yoast and
+    most SEO plugins copy the author's biography there), so its printed copy is chrome."""
+    found = set()
+    for item in ld:
+        kind = item.get("@type")
+        description = item.get("description")
+        if (kind == "Person" or isinstance(kind, list) and "Person" in kind) and isinstance(
+            description, str
+        ):
+            opening = _opening(description)
+            if len(opening) >= BIO_OPENING:
+                found.add(opening)
+    return frozenset(found)
+
+
+def mark_bios(blocks: list[Block], bios: frozenset[str]) -> None:
+    """Blocks that print an author's biography are the author box, not the article."""
+    if not bios:
+        return
+    for block in blocks:
+        if len(block.text) >= BIO_OPENING and _opening(block.text) in bios:
+            block.boiler = block.boiler or _BIO
 
 
 def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
@@ -303,6 +342,8 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     )
     if hidden and not _is_folded_text(attrs):
         return "hidden"
+    if attrs.get("itemprop") == "author" and "itemscope" in attrs:
+        return _BIO  # schema.org microdata: the author's own box (name, photo, biography)
     role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
         return "navigation" if role in ("navigation", "banner") else "footer"
@@ -592,6 +633,7 @@ def parse_html(text: str) -> Page:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
     h1 = walker.h1 or next((h for h in h1s if h), None)
     meta = _metadata(tags + walker.meta_tags, h1)
+    mark_bios(walker.blocks, meta.bios)
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
     walker.mark_wrapper()

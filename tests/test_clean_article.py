@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 from shared_data import require_shared
 
@@ -189,3 +190,19 @@ def test_the_element_holding_most_of_the_prose_is_the_body_when_none_is_marked()
     main = {b.text for b in page.blocks if b.main}
     assert "Short item" in main
     assert not main & {"Menu line", "Like this:", "Footer line"}
+
+
+def test_an_author_box_is_chrome_by_its_json_ld_biography_or_its_microdata() -> None:
+    bio = "Jane Roe is a travel writer who has covered hotels in forty countries since 2010."
+    ld = json.dumps({"@graph": [{"@type": "Person", "name": "Jane Roe", "description": bio}]})
+    page = parse_html(
+        f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+        f"<p>{bio}</p>"
+        '<div itemprop="author" itemscope itemtype="https://schema.org/Person"><p>Ann Poe</p></div>'
+        "<p>The story itself.</p></body></html>"
+    )
+    reasons = {b.text: b.boiler for b in page.blocks}
+    assert reasons[bio] == reasons["Ann Poe"] == "caption or byline"
+    assert reasons["The story itself."] is None
+    # CR Maids' post closes with a Simple Author Box (itemprop="author", F1 0.87 with it).
+    assert "Karina holds a Global Executive MBA" not in wcxb_html("0128")
