@@ -45,10 +45,12 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
 # marks no body of its own, its blocks are article text (0.5 kept more promo boxes: AED worse).
 WRAPPER_SHARE = 0.8
 # The article's container (mark_container): the smallest element holding this share of the
-# page's prose, on a page with at least CONTAINER_MIN characters of it. Prose is paragraphs of
-# PROSE_CHARS or more that end a sentence, with at most PROSE_LINKS of their text in links.
+# page's prose, on a page with at least CONTAINER_MIN characters of it whose marked body (if
+# any) holds less than MARKED_SHARE of it (a teaser or widget named "post-content"). Prose
+# is paragraphs of PROSE_CHARS or more that end a sentence, at most PROSE_LINKS in links.
 CONTAINER_SHARE = 0.8
 CONTAINER_MIN = 500
+MARKED_SHARE = 0.3
 PROSE_CHARS = 80
 PROSE_LINKS = 0.3
 _PROSE_END = frozenset(".!?:;\"'”’»)")
@@ -670,16 +672,15 @@ def _prose(block: Block) -> int:
 
 
 def mark_container(blocks: list[Block], spans: list[list[int]]) -> None:
-    """On a page that marks no body, the smallest element holding CONTAINER_SHARE of the
-    page's prose is the article's container: its blocks are article text (readability and
-    Boilerpipe pick the node that holds the paragraphs; its short lines and lists go with it)."""
-    if any(b.main for b in blocks):
-        return
+    """On a page that marks no body (or one with under MARKED_SHARE of its prose), the
+    smallest element holding CONTAINER_SHARE of the page's prose is the article's container:
+    its blocks are article text (readability and Boilerpipe pick the node that holds the
+    paragraphs; its short lines and lists go with it)."""
     prefix = [0]
     for block in blocks:
         prefix.append(prefix[-1] + _prose(block))
     total = prefix[-1]
-    if total < CONTAINER_MIN:
+    if total < CONTAINER_MIN or sum(_prose(b) for b in blocks if b.main) >= MARKED_SHARE * total:
         return
     best: tuple[int, int] | None = None
     for start, end in spans:

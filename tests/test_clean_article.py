@@ -206,3 +206,17 @@ def test_an_author_box_is_chrome_by_its_json_ld_biography_or_its_microdata() -> 
     assert reasons["The story itself."] is None
     # CR Maids' post closes with a Simple Author Box (itemprop="author", F1 0.87 with it).
     assert "Karina holds a Global Executive MBA" not in wcxb_html("0128")
+
+
+def test_a_marked_body_with_little_of_the_prose_does_not_stop_the_container() -> None:
+    # Really Good Designs' course list marks a 242-character "entry-content" teaser; the
+    # list itself (18,000 characters of prose) went after its first course (F1 0.42).
+    prose = "<p>" + "A sentence of the story, long enough to count as its prose. " * 2 + "</p>"
+    page = parse_html(
+        '<html><body><div class="entry-content"><p>Teaser.</p></div><div>'
+        + prose * 4
+        + "<ul><li>Short item</li></ul>"
+        + prose * 4
+        + "</div></body></html>"
+    )
+    assert {b.text: b.main for b in page.blocks}["Short item"]
