@@ -54,6 +54,12 @@ MARKED_SHARE = 0.3
 PROSE_CHARS = 80
 PROSE_LINKS = 0.3
 _PROSE_END = frozenset(".!?:;\"'”’»)")
+# A container named as navigation whose text is at least NAMED_PROSE prose, with at most
+# NAMED_LINKS of it in links, is text (prose_named_chrome). Related lists, bylines, footers,
+# share bars and ads measured worse (their prose is teasers and bios): navigation only.
+_NAMED_ONLY = frozenset({"navigation"})
+NAMED_PROSE = 0.5
+NAMED_LINKS = 0.1
 # A body with less text than this outside its chrome states nothing (a script renders it).
 EMPTY_BODY = 200
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
@@ -381,6 +387,7 @@ class _Walker:
         # The blocks [start, end) of every block-level element, and those still open.
         self.spans: list[list[int]] = []
         self.open_spans: list[list[int]] = []
+        self.named: list[list[int]] = []  # the spans of elements chrome by class name alone
 
     def mark_wrapper(self) -> None:
         """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
@@ -472,6 +479,8 @@ class _Walker:
             and self._most_of_page(child)
         ):
             reason = None
+        if reason in _NAMED_ONLY and self.reasons[-1] is None and _class_label(words) == reason:
+            self.named.append(self.open_spans[-1])  # chrome by its class name alone
         self.reasons.append(reason or self.reasons[-1])
         is_heading = child.name in _HEADINGS
         self.item += child.name in _ITEMS
@@ -638,6 +647,7 @@ def parse_html(text: str) -> Page:
     mark_bios(walker.blocks, meta.bios)
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
+    prose_named_chrome(walker.blocks, walker.named)
     walker.mark_wrapper()
     mark_container(walker.blocks, walker.spans)
     if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
@@ -662,13 +672,29 @@ def _posts_as_content(blocks: list[Block]) -> None:
             block.boiler = None
 
 
-def _prose(block: Block) -> int:
+def _prose(block: Block, *, chrome: bool = False) -> int:
     """A block's weight as article prose: its length when it is a sentence-ending paragraph
-    of few links outside chrome (readability's candidate paragraphs), else nothing."""
+    of few links outside chrome (or in it, with `chrome`; readability's candidate
+    paragraphs), else nothing."""
     text = block.text
-    if block.boiler or block.link > PROSE_LINKS or len(text) < PROSE_CHARS:
+    if block.boiler and not chrome or block.link > PROSE_LINKS or len(text) < PROSE_CHARS:
         return 0
     return len(text) if text.rstrip()[-1:] in _PROSE_END else 0
+
+
+def prose_named_chrome(blocks: list[Block], named: list[list[int]]) -> None:
+    """An element chrome by its class name alone ("content-nav-section") whose text is prose
+    with few links is text: menus are links (Boilerpipe's link-density test on the element)."""
+    for start, end in named:
+        inside = blocks[start:end]
+        chars = sum(len(b.text) for b in inside)
+        links = sum(b.link * len(b.text) for b in inside)
+        prose = sum(_prose(b, chrome=True) for b in inside)
+        if chars and links <= NAMED_LINKS * chars and prose >= NAMED_PROSE * chars:
+            reason = inside[0].boiler
+            for block in inside:
+                if block.boiler == reason:
+                    block.boiler = None
 
 
 def mark_container(blocks: list[Block], spans: list[list[int]]) -> None:

@@ -220,3 +220,17 @@ def test_a_marked_body_with_little_of_the_prose_does_not_stop_the_container() ->
         + "</div></body></html>"
     )
     assert {b.text: b.main for b in page.blocks}["Short item"]
+
+
+def test_prose_in_a_container_named_as_navigation_is_text() -> None:
+    # Citadel's money guide sits in <div class="content-nav-section">: its first half went
+    # as navigation (F1 0.72). A menu of links under the same name stays navigation.
+    assert "Wealth-building strategies matter a lot to millennials" in wcxb_html("4091")
+    prose = "<p>" + "A sentence of the story, long enough to count as its prose. " * 2 + "</p>"
+    page = parse_html(
+        f'<html><body><div class="content-nav-section">{prose * 3}</div>'
+        '<div class="nav-list"><p><a href="/a">Home</a></p><p><a href="/b">About us</a></p>'
+        "</div></body></html>"
+    )
+    reasons = {b.text: b.boiler for b in page.blocks}
+    assert reasons[prose[3:-4].strip()] is None and reasons["Home"] == "navigation"
