@@ -388,6 +388,7 @@ class _Walker:
         self.spans: list[list[int]] = []
         self.open_spans: list[list[int]] = []
         self.named: list[list[int]] = []  # the spans of elements chrome by class name alone
+        self.forms: list[tuple[list[int], str | None]] = []  # each <form>'s span, reason around
 
     def mark_wrapper(self) -> None:
         """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
@@ -481,6 +482,8 @@ class _Walker:
             reason = None
         if reason in _NAMED_ONLY and self.reasons[-1] is None and _class_label(words) == reason:
             self.named.append(self.open_spans[-1])  # chrome by its class name alone
+        elif child.name == "form" and reason and self.reasons[-1] in _THREAD_CONTENT:
+            self.forms.append((self.open_spans[-1], self.reasons[-1]))
         self.reasons.append(reason or self.reasons[-1])
         is_heading = child.name in _HEADINGS
         self.item += child.name in _ITEMS
@@ -645,6 +648,7 @@ def parse_html(text: str) -> Page:
     h1 = walker.h1 or next((h for h in h1s if h), None)
     meta = _metadata(tags + walker.meta_tags, h1)
     mark_bios(walker.blocks, meta.bios)
+    prose_forms(walker.blocks, walker.forms)
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
     prose_named_chrome(walker.blocks, walker.named)
@@ -652,6 +656,8 @@ def parse_html(text: str) -> Page:
     mark_container(walker.blocks, walker.spans)
     if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
         _empty_body_text(walker.blocks, meta.description)
+    elif sum(map(_prose, walker.blocks)) < EMPTY_BODY and _discussion(walker.blocks):
+        _posts_as_content(walker.blocks)  # its own text is menus and counts: a thread
     return Page(walker.blocks, meta.title, meta.dates, stripped, byline)
 
 
@@ -680,6 +686,30 @@ def _prose(block: Block, *, chrome: bool = False) -> int:
     if block.boiler and not chrome or block.link > PROSE_LINKS or len(text) < PROSE_CHARS:
         return 0
     return len(text) if text.rstrip()[-1:] in _PROSE_END else 0
+
+
+def _is_prose(blocks: list[Block]) -> bool:
+    """Whether these blocks are NAMED_PROSE prose with at most NAMED_LINKS in links."""
+    chars = sum(len(b.text) for b in blocks)
+    links = sum(b.link * len(b.text) for b in blocks)
+    prose = sum(_prose(b, chrome=True) for b in blocks)
+    return chars > 0 and links <= NAMED_LINKS * chars and prose >= NAMED_PROSE * chars
+
+
+def prose_forms(blocks: list[Block], forms: list[tuple[list[int], str | None]]) -> None:
+    """A <form> inside a comment container whose text is prose is a post wrapped for
+    in-place editing (old Reddit's usertext), not a reply form: it is part of the comment."""
+    for (start, end), outer in forms:
+        inside = blocks[start:end]
+        if _is_prose(inside):
+            for block in inside:
+                if block.boiler == _TAG_REASONS["form"]:
+                    block.boiler = outer
+
+
+def _discussion(blocks: list[Block]) -> bool:
+    """Whether the comment containers hold EMPTY_BODY of prose."""
+    return sum(_prose(b, chrome=True) for b in blocks if b.boiler in _THREAD_CONTENT) >= EMPTY_BODY
 
 
 def prose_named_chrome(blocks: list[Block], named: list[list[int]]) -> None:
