@@ -332,6 +332,11 @@ def _is_folded_text(attrs: dict) -> bool:
     return attrs.get("role") in _PANEL_ROLES or bool(_STREAMED.match(str(attrs.get("id", ""))))
 
 
+def _author_box(attrs: dict) -> bool:
+    """schema.org microdata's author item: the author's own box (name, photo, biography)."""
+    return attrs.get("itemprop") == "author" and "itemscope" in attrs
+
+
 def _chrome_reason(tag: Tag, words: str) -> str | None:
     """Why this element is chrome (its tag, role, visibility or class name), or None."""
     if tag.name in _TAG_REASONS:
@@ -350,8 +355,8 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     )
     if hidden and not _is_folded_text(attrs):
         return "hidden"
-    if attrs.get("itemprop") == "author" and "itemscope" in attrs:
-        return _BIO  # schema.org microdata: the author's own box (name, photo, biography)
+    if _author_box(attrs):
+        return _BIO
     role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
         return "navigation" if role in ("navigation", "banner") else "footer"
@@ -384,11 +389,14 @@ class _Walker:
         # those still open (innermost last); tested only on pages that mark no body.
         self.articles: list[list[int]] = []
         self.open_articles: list[list[int]] = []
-        # The blocks [start, end) of every block-level element, and those still open.
-        self.spans: list[list[int]] = []
-        self.open_spans: list[list[int]] = []
-        self.named: list[list[int]] = []  # the spans of elements chrome by class name alone
-        self.forms: list[tuple[list[int], str | None]] = []  # each <form>'s span, reason around
+        # The blocks [starts[i], ends[i]) of every block-level element, in the order they open,
+        # and the indexes of those still open: flat lists of ints, so no object per element
+        # is added for the garbage collector to trace with the whole tree alive.
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.open_spans: list[int] = []
+        self.named: list[int] = []  # the spans of elements chrome by class name alone
+        self.forms: list[tuple[int, str | None]] = []  # each <form>'s span, the reason around
 
     def mark_wrapper(self) -> None:
         """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
@@ -464,8 +472,9 @@ class _Walker:
         is_block = child.name in _BLOCK_TAGS
         if is_block:
             self.flush()
-            self.open_spans.append([len(self.blocks), -1])
-            self.spans.append(self.open_spans[-1])
+            self.open_spans.append(len(self.starts))
+            self.starts.append(len(self.blocks))
+            self.ends.append(-1)
             itemtype = child.attrs.get("itemtype") if child.attrs else None
             if isinstance(itemtype, str) and _THREAD_ITEMTYPE.search(itemtype):
                 self.thread = True
@@ -473,10 +482,12 @@ class _Walker:
         reason = _chrome_reason(child, words) if is_block else None
         # A container holding most of the page's text is the page, not a sidebar; but a
         # consent manager's dialog (its vendor and purpose lists) can outweigh a short thread.
+        # Nor is an author box (read the page's whole text only for a container that may be).
         if (
             reason
             and reason != _NEVER_THE_PAGE
             and self.reasons[-1] is None
+            and not _author_box(child.attrs)
             and self._most_of_page(child)
         ):
             reason = None
@@ -502,7 +513,7 @@ class _Walker:
             self.h1 = " ".join("".join(self.parts).split()) or None
         if block:
             self.flush()
-            self.open_spans.pop()[1] = len(self.blocks)
+            self.ends[self.open_spans.pop()] = len(self.blocks)
         elif tag.name in ("td", "th"):
             self.parts.append(" ")
         self.heading -= heading
@@ -648,12 +659,13 @@ def parse_html(text: str) -> Page:
     h1 = walker.h1 or next((h for h in h1s if h), None)
     meta = _metadata(tags + walker.meta_tags, h1)
     mark_bios(walker.blocks, meta.bios)
-    prose_forms(walker.blocks, walker.forms)
+    spans = list(zip(walker.starts, walker.ends, strict=True))
+    prose_forms(walker.blocks, [(spans[i], outer) for i, outer in walker.forms])
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
-    prose_named_chrome(walker.blocks, walker.named)
+    prose_named_chrome(walker.blocks, [spans[i] for i in walker.named])
     walker.mark_wrapper()
-    mark_container(walker.blocks, walker.spans)
+    mark_container(walker.blocks, spans)
     if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
         _empty_body_text(walker.blocks, meta.description)
     elif sum(map(_prose, walker.blocks)) < EMPTY_BODY and _discussion(walker.blocks):
@@ -696,7 +708,7 @@ def _is_prose(blocks: list[Block]) -> bool:
     return chars > 0 and links <= NAMED_LINKS * chars and prose >= NAMED_PROSE * chars
 
 
-def prose_forms(blocks: list[Block], forms: list[tuple[list[int], str | None]]) -> None:
+def prose_forms(blocks: list[Block], forms: list[tuple[tuple[int, int], str | None]]) -> None:
     """A <form> inside a comment container whose text is prose is a post wrapped for
     in-place editing (old Reddit's usertext), not a reply form: it is part of the comment."""
     for (start, end), outer in forms:
@@ -712,7 +724,7 @@ def _discussion(blocks: list[Block]) -> bool:
     return sum(_prose(b, chrome=True) for b in blocks if b.boiler in _THREAD_CONTENT) >= EMPTY_BODY
 
 
-def prose_named_chrome(blocks: list[Block], named: list[list[int]]) -> None:
+def prose_named_chrome(blocks: list[Block], named: list[tuple[int, int]]) -> None:
     """An element chrome by its class name alone ("content-nav-section") whose text is prose
     with few links is text: menus are links (Boilerpipe's link-density test on the element)."""
     for start, end in named:
@@ -727,7 +739,7 @@ def prose_named_chrome(blocks: list[Block], named: list[list[int]]) -> None:
                     block.boiler = None
 
 
-def mark_container(blocks: list[Block], spans: list[list[int]]) -> None:
+def mark_container(blocks: list[Block], spans: list[tuple[int, int]]) -> None:
     """On a page that marks no body (or one with under MARKED_SHARE of its prose), the
     smallest element holding CONTAINER_SHARE of the page's prose is the article's container:
     its blocks are article text (readability and Boilerpipe pick the node that holds the
