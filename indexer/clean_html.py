@@ -44,6 +44,22 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.I | re.S)
 # An <article> holding this share of the page's text is the story's wrapper: on a page that
 # marks no body of its own, its blocks are article text (0.5 kept more promo boxes: AED worse).
 WRAPPER_SHARE = 0.8
+# The article's container (mark_container): the smallest element holding this share of the
+# page's prose, on a page with at least CONTAINER_MIN characters of it whose marked body (if
+# any) holds less than MARKED_SHARE of it (a teaser or widget named "post-content"). Prose
+# is paragraphs of PROSE_CHARS or more that end a sentence, at most PROSE_LINKS in links.
+CONTAINER_SHARE = 0.8
+CONTAINER_MIN = 500
+MARKED_SHARE = 0.3
+PROSE_CHARS = 80
+PROSE_LINKS = 0.3
+_PROSE_END = frozenset(".!?:;\"'”’»)")
+# A container named as navigation whose text is at least NAMED_PROSE prose, with at most
+# NAMED_LINKS of it in links, is text (prose_named_chrome). Related lists, bylines, footers,
+# share bars and ads measured worse (their prose is teasers and bios): navigation only.
+_NAMED_ONLY = frozenset({"navigation"})
+NAMED_PROSE = 0.5
+NAMED_LINKS = 0.1
 # A body with less text than this outside its chrome states nothing (a script renders it).
 EMPTY_BODY = 200
 # Markup left after the cut is parsed up to this size (the largest dev page has 0.12 M):
@@ -112,6 +128,7 @@ _CLASS_LABELS = {
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
 _STREAMED = re.compile(r"S:[0-9a-z]+$")
 _NEVER_THE_PAGE = _CLASS_LABELS["consent"]
+_BIO = _CLASS_LABELS["caption"]
 _MAIN_ITEMPROPS = frozenset({"articleBody", "text"})
 # Class names and microdata that name the article body itself ("article-body", "entry-content"),
 # or a forum post's (XenForo's "message-body", "messageText"), or the field a CMS fills from
@@ -182,6 +199,7 @@ class _Meta(NamedTuple):
     dates: MetaDates
     thread: bool  # the metadata says the page is a discussion thread
     description: str  # the longest of its descriptions ("" if none)
+    bios: frozenset[str]  # the openings of its authors' biographies (JSON-LD Person)
 
 
 _DESCRIPTIONS = ("og:description", "description", "twitter:description")
@@ -221,8 +239,45 @@ def _metadata(tags: list[Tag], h1: str | None) -> _Meta:
     title = choose_title(sources)
     description = max((meta.get(k, "") for k in _DESCRIPTIONS), key=len)
     return _Meta(
-        title or None, metadata_dates(meta, ld, times), _thread_metadata(meta, ld), description
+        title or None,
+        metadata_dates(meta, ld, times),
+        _thread_metadata(meta, ld),
+        description,
+        author_bios(ld),
     )
+
+
+# A biography is matched on its opening this long (a page may print it cut, or go on).
+BIO_OPENING = 60
+
+
+def _opening(text: str) -> str:
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", text)).split())[:BIO_OPENING].casefold()
+
+
+def author_bios(ld: list[dict]) -> frozenset[str]:
+    """The openings of the JSON-LD Person descriptions: the author box's text (Yoast and
+    most SEO plugins copy the author's biography there), so its printed copy is chrome."""
+    found = set()
+    for item in ld:
+        kind = item.get("@type")
+        description = item.get("description")
+        if (kind == "Person" or isinstance(kind, list) and "Person" in kind) and isinstance(
+            description, str
+        ):
+            opening = _opening(description)
+            if len(opening) >= BIO_OPENING:
+                found.add(opening)
+    return frozenset(found)
+
+
+def mark_bios(blocks: list[Block], bios: frozenset[str]) -> None:
+    """Blocks that print an author's biography are the author box, not the article."""
+    if not bios:
+        return
+    for block in blocks:
+        if len(block.text) >= BIO_OPENING and _opening(block.text) in bios:
+            block.boiler = block.boiler or _BIO
 
 
 def _thread_metadata(meta: dict[str, str], ld: list[dict]) -> bool:
@@ -277,6 +332,11 @@ def _is_folded_text(attrs: dict) -> bool:
     return attrs.get("role") in _PANEL_ROLES or bool(_STREAMED.match(str(attrs.get("id", ""))))
 
 
+def _author_box(attrs: dict) -> bool:
+    """schema.org microdata's author item: the author's own box (name, photo, biography)."""
+    return attrs.get("itemprop") == "author" and "itemscope" in attrs
+
+
 def _chrome_reason(tag: Tag, words: str) -> str | None:
     """Why this element is chrome (its tag, role, visibility or class name), or None."""
     if tag.name in _TAG_REASONS:
@@ -295,6 +355,8 @@ def _chrome_reason(tag: Tag, words: str) -> str | None:
     )
     if hidden and not _is_folded_text(attrs):
         return "hidden"
+    if _author_box(attrs):
+        return _BIO
     role = attrs.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary"):
         return "navigation" if role in ("navigation", "banner") else "footer"
@@ -327,6 +389,14 @@ class _Walker:
         # those still open (innermost last); tested only on pages that mark no body.
         self.articles: list[list[int]] = []
         self.open_articles: list[list[int]] = []
+        # The blocks [starts[i], ends[i]) of every block-level element, in the order they open,
+        # and the indexes of those still open: flat lists of ints, so no object per element
+        # is added for the garbage collector to trace with the whole tree alive.
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.open_spans: list[int] = []
+        self.named: list[int] = []  # the spans of elements chrome by class name alone
+        self.forms: list[tuple[int, str | None]] = []  # each <form>'s span, the reason around
 
     def mark_wrapper(self) -> None:
         """On a page that marks no body, the <article> holding WRAPPER_SHARE of its text is
@@ -402,6 +472,9 @@ class _Walker:
         is_block = child.name in _BLOCK_TAGS
         if is_block:
             self.flush()
+            self.open_spans.append(len(self.starts))
+            self.starts.append(len(self.blocks))
+            self.ends.append(-1)
             itemtype = child.attrs.get("itemtype") if child.attrs else None
             if isinstance(itemtype, str) and _THREAD_ITEMTYPE.search(itemtype):
                 self.thread = True
@@ -409,13 +482,19 @@ class _Walker:
         reason = _chrome_reason(child, words) if is_block else None
         # A container holding most of the page's text is the page, not a sidebar; but a
         # consent manager's dialog (its vendor and purpose lists) can outweigh a short thread.
+        # Nor is an author box (read the page's whole text only for a container that may be).
         if (
             reason
             and reason != _NEVER_THE_PAGE
             and self.reasons[-1] is None
+            and not _author_box(child.attrs)
             and self._most_of_page(child)
         ):
             reason = None
+        if reason in _NAMED_ONLY and self.reasons[-1] is None and _class_label(words) == reason:
+            self.named.append(self.open_spans[-1])  # chrome by its class name alone
+        elif child.name == "form" and reason and self.reasons[-1] in _THREAD_CONTENT:
+            self.forms.append((self.open_spans[-1], self.reasons[-1]))
         self.reasons.append(reason or self.reasons[-1])
         is_heading = child.name in _HEADINGS
         self.item += child.name in _ITEMS
@@ -434,6 +513,7 @@ class _Walker:
             self.h1 = " ".join("".join(self.parts).split()) or None
         if block:
             self.flush()
+            self.ends[self.open_spans.pop()] = len(self.blocks)
         elif tag.name in ("td", "th"):
             self.parts.append(" ")
         self.heading -= heading
@@ -578,11 +658,18 @@ def parse_html(text: str) -> Page:
         tags += soup.head.find_all(list(_META_TAGS))  # a head the regex did not find
     h1 = walker.h1 or next((h for h in h1s if h), None)
     meta = _metadata(tags + walker.meta_tags, h1)
+    mark_bios(walker.blocks, meta.bios)
+    spans = list(zip(walker.starts, walker.ends, strict=True))
+    prose_forms(walker.blocks, [(spans[i], outer) for i, outer in walker.forms])
     if meta.thread or walker.thread:
         _posts_as_content(walker.blocks)
+    prose_named_chrome(walker.blocks, [spans[i] for i in walker.named])
     walker.mark_wrapper()
+    mark_container(walker.blocks, spans)
     if sum(len(b.text) for b in walker.blocks if not b.boiler) < EMPTY_BODY:
         _empty_body_text(walker.blocks, meta.description)
+    elif sum(map(_prose, walker.blocks)) < EMPTY_BODY and _discussion(walker.blocks):
+        _posts_as_content(walker.blocks)  # its own text is menus and counts: a thread
     return Page(walker.blocks, meta.title, meta.dates, stripped, byline)
 
 
@@ -601,3 +688,82 @@ def _posts_as_content(blocks: list[Block]) -> None:
     for block in blocks:
         if block.boiler in _THREAD_CONTENT:
             block.boiler = None
+
+
+def _prose(block: Block, *, chrome: bool = False) -> int:
+    """A block's weight as article prose: its length when it is a sentence-ending paragraph
+    of few links outside chrome (or in it, with `chrome`; readability's candidate
+    paragraphs), else nothing."""
+    text = block.text
+    if block.boiler and not chrome or block.link > PROSE_LINKS or len(text) < PROSE_CHARS:
+        return 0
+    return len(text) if text.rstrip()[-1:] in _PROSE_END else 0
+
+
+def _is_prose(blocks: list[Block]) -> bool:
+    """Whether these blocks are NAMED_PROSE prose with at most NAMED_LINKS in links."""
+    chars = sum(len(b.text) for b in blocks)
+    links = sum(b.link * len(b.text) for b in blocks)
+    prose = sum(_prose(b, chrome=True) for b in blocks)
+    return chars > 0 and links <= NAMED_LINKS * chars and prose >= NAMED_PROSE * chars
+
+
+def prose_forms(blocks: list[Block], forms: list[tuple[tuple[int, int], str | None]]) -> None:
+    """A <form> inside a comment container whose text is prose is a post wrapped for
+    in-place editing (old Reddit's usertext), not a reply form: it is part of the comment."""
+    for (start, end), outer in forms:
+        inside = blocks[start:end]
+        if _is_prose(inside):
+            for block in inside:
+                if block.boiler == _TAG_REASONS["form"]:
+                    block.boiler = outer
+
+
+def _discussion(blocks: list[Block]) -> bool:
+    """Whether the comment containers hold EMPTY_BODY of prose."""
+    return sum(_prose(b, chrome=True) for b in blocks if b.boiler in _THREAD_CONTENT) >= EMPTY_BODY
+
+
+def prose_named_chrome(blocks: list[Block], named: list[tuple[int, int]]) -> None:
+    """An element chrome by its class name alone ("content-nav-section") whose text is prose
+    with few links is text: menus are links (Boilerpipe's link-density test on the element)."""
+    for start, end in named:
+        inside = blocks[start:end]
+        chars = sum(len(b.text) for b in inside)
+        links = sum(b.link * len(b.text) for b in inside)
+        prose = sum(_prose(b, chrome=True) for b in inside)
+        if chars and links <= NAMED_LINKS * chars and prose >= NAMED_PROSE * chars:
+            reason = inside[0].boiler
+            for block in inside:
+                if block.boiler == reason:
+                    block.boiler = None
+
+
+def mark_container(blocks: list[Block], spans: list[tuple[int, int]]) -> None:
+    """On a page that marks no body (or one with under MARKED_SHARE of its prose), the
+    smallest element holding CONTAINER_SHARE of the page's prose is the article's container:
+    its blocks are article text (readability and Boilerpipe pick the node that holds the
+    paragraphs; its short lines and lists go with it)."""
+    prefix = [0]
+    for block in blocks:
+        prefix.append(prefix[-1] + _prose(block))
+    total = prefix[-1]
+    if total < CONTAINER_MIN or sum(_prose(b) for b in blocks if b.main) >= MARKED_SHARE * total:
+        return
+    best: tuple[int, int] | None = None
+    for start, end in spans:
+        if prefix[end] - prefix[start] >= CONTAINER_SHARE * total and (
+            best is None or end - start < best[1] - best[0]
+        ):
+            best = (start, end)
+    if best is None or best[1] - best[0] >= len(blocks):
+        return
+    start, end = best
+    # From its first paragraph to its last: what trails them (share widgets, source lists,
+    # "related" boxes) is left to the text rules.
+    while prefix[start + 1] == prefix[start]:
+        start += 1
+    while prefix[end - 1] == prefix[end]:
+        end -= 1
+    for block in blocks[start:end]:
+        block.main = True

@@ -9,6 +9,7 @@ from metric import bag_score
 from shared_data import require_shared
 
 from indexer.clean import clean_bytes
+from indexer.clean_html import parse_html
 from indexer.line_patterns import label_reason
 from indexer.line_rules import rule_post_stamp
 from indexer.text_lines import Block, Line
@@ -195,3 +196,18 @@ def test_one_line_posts_of_a_thread_are_kept() -> None:
     assert "Ok, cool!" in doc.text.split("\n")
     assert "Why would you expect that here? Wait for another Indie World Showcase." in doc.text
     assert bag_score(doc.text, truth("0574")).recall >= 0.8
+
+
+def test_a_thread_whose_only_prose_is_in_comments_keeps_them_and_their_edit_forms() -> None:
+    # Old Reddit prints each comment inside <form class="usertext"> in a "commentarea";
+    # the page's own text is menus and vote counts, so the comments are the page (F1 0.01).
+    post = "<p>" + "A comment long enough to count as prose in this thread. " * 3 + "</p>"
+    page = parse_html(
+        "<html><body><p>1,100 points (98% upvoted)</p><p>a community for 19 years</p>"
+        f'<div class="commentarea"><form class="usertext">{post}</form><p>reply</p>'
+        f'<form class="usertext">{post}</form></div>'
+        '<form action="/search"><p>search</p></form></body></html>'
+    )
+    reasons = [b.boiler for b in page.blocks if b.text.startswith("A comment")]
+    assert reasons == [None, None]
+    assert {b.text: b.boiler for b in page.blocks}["search"] == "form"
