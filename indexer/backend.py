@@ -78,6 +78,10 @@ class Backend(Protocol):
     def check(self, corpus_dir: Path) -> CheckReport:
         """Compare the live index with the corpus."""
 
+    def warm(self) -> None:
+        """Load what every search process keeps, in a server's parent before it forks its
+        workers, so they share those pages (a no-op where the engine holds nothing here)."""
+
 
 def open_backend(config: Config) -> Backend:
     """The backend `config` names ([backend] kind)."""

@@ -10,6 +10,7 @@ import pytest
 from seed_index import seed_searcher
 
 from indexer import suggest as suggest_module
+from indexer.backends.whoosh import WhooshBackend
 from indexer.config import SearchConfig
 from indexer.search import SearchRequest, search
 
@@ -131,3 +132,18 @@ def test_the_popular_words_shortcut_respells_as_the_full_scan(tmp_path):
         checked += 1
         corrected += full is not None
     assert checked > 1000 and corrected > 0, (checked, corrected)
+
+
+def test_a_warmed_parent_holds_every_term_list_workers_would_read(seed_index, tmp_path):
+    # serve warms the backend before it forks, so the workers share these pages.
+    backend = WhooshBackend(seed_index)
+    suggest_module._TERMS.clear()
+    suggest_module._POPULAR.clear()
+    backend.warm()
+    leaves = backend.live.searcher().reader().leaf_readers()
+    segments = [leaf.segment().segment_id() for leaf, _ in leaves]
+    assert segments
+    fields = suggest_module.EXACT_FIELDS
+    assert set(suggest_module._TERMS) == {(s, name) for s in segments for name in fields}
+    assert len(suggest_module._POPULAR) == 1
+    WhooshBackend(tmp_path / "no-index-here").warm()  # nothing to warm is no error

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from indexer import live
 from indexer.backend import BackendUnavailable, open_backend
 from indexer.build import BuildError
 from indexer.cli import cli, main, plural
@@ -61,8 +60,7 @@ def serve(
         except (BuildError, IndexBusy, OSError, BackendUnavailable) as exc:
             raise click.ClickException(f"cannot build the index: {exc}") from None
         click.echo(f"indexed {plural(report.indexed, 'document')}", err=True)
-    if backend.kind == "whoosh":
-        live.warm(config.index_dir)
+    backend.warm()
     try:
         sock = server.listen(host, port)
     except (OSError, ValueError, OverflowError) as exc:

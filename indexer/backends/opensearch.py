@@ -244,6 +244,9 @@ class OpenSearchBackend:
             self.builds.point_alias(others[-1])
             return others[-1], live
 
+    def warm(self) -> None:
+        """Nothing to share: the cluster holds the index and its term lists."""
+
     def check(self, corpus_dir: Path) -> CheckReport:
         from .opensearch_index import SCHEMA_VERSION, read_states
 

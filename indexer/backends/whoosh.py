@@ -9,7 +9,7 @@ from .. import generations as gens
 from ..build import BuildReport, CheckReport, build_index, check_index
 from ..config import SearchConfig
 from ..document import Document
-from ..live import IndexInfo, LiveIndex
+from ..live import IndexInfo, LiveIndex, warm
 from ..related import related
 from ..search import Hit, SearchRequest, SearchResponse, get_document, search
 
@@ -50,3 +50,6 @@ class WhooshBackend:
 
     def check(self, corpus_dir: Path) -> CheckReport:
         return check_index(corpus_dir, self.index_dir)
+
+    def warm(self) -> None:
+        warm(self.index_dir)
