@@ -5,8 +5,7 @@ with it scipy.stats (for collocation and alignment statistics nothing here uses)
 process that imports the indexer, scipy was ~63 MiB of its 141 MiB after the web app's
 imports, and ~0.8 s of its start-up CPU (measured in docs/decisions.md, "Performance, round
 9"). NLTK imports scipy only inside `try ... except ImportError` with its own fallbacks, so
-scipy is refused while NLTK is imported; later imports of scipy (datasketch's, for story
-signatures) are not affected.
+scipy is refused only while NLTK is imported; a later import of scipy is not affected.
 """
 
 from __future__ import annotations
