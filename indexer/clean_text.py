@@ -32,6 +32,9 @@ MENU_SHARE = 0.3
 # A short line heads a paragraph that follows with at most this many lines between (a
 # product name over its spec lines, a heading over a picture credit).
 SUBHEAD_GAP = 2
+# A marked heading (<h2>...) of at most this many words that heads a paragraph in the article is
+# a sub-heading even when printed before ("Pros", "Features" per product in a review).
+HEAD_WORDS = 8
 # A sentence ending in a colon introduces up to this many short lines: a list of the article.
 LIST_MAX_ITEMS = 12
 _DIGIT = re.compile(r"\d")
@@ -83,16 +86,22 @@ def _outside_reason(line: Line, i: int, region: _Region, related: bool) -> str:
 
 def _revived_kind(lines: list[Line], i: int, region: _Region, gone: dict[str, str]) -> str:
     """The kind of a later copy that is text after all ("" if not): in the article, heading
-    a paragraph, its first copy gone with the menu above the article (a table of contents)."""
+    a paragraph, its first copy gone with the menu above the article (a table of contents)
+    or the line a marked heading (each product's "Pros" in a review)."""
     line = lines[i]
     if (
         line.copy_ctx is None
-        or gone.get(line.key) not in _MENU_ABOVE
+        or not (gone.get(line.key) in _MENU_ABOVE or _repeated_heading(line))
         or not _in_region(line, i, region)
         or not _heads_paragraph(lines, i)
     ):
         return ""
     return kind_as_first_copy(line, line.copy_ctx)
+
+
+def _repeated_heading(line: Line) -> bool:
+    """A short line the page marks as a heading (only HTML pages mark them)."""
+    return line.block.heading and len(line.words) <= HEAD_WORDS
 
 
 def _heads_paragraph(lines: list[Line], i: int) -> bool:
