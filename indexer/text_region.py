@@ -30,6 +30,8 @@ ISOLATED = 0.5
 # SECOND_RUN_MIN characters' worth): a thread's further posts are runs of their own.
 SECOND_RUN = 0.3
 SECOND_RUN_MIN = 400
+# A sentence ending in a colon introduces up to this many short lines: a list of the article.
+LIST_MAX_ITEMS = 12
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 400
 WALLS = frozenset(
@@ -50,6 +52,17 @@ def _has_text_neighbour(lines: list[Line], i: int, step: int) -> bool:
     while 0 <= j < len(lines) and lines[j].reason in SOFT_REASONS:
         j += step
     return 0 <= j < len(lines) and lines[j].kind in ("good", "near")
+
+
+def under_list_lead(lines: list[Line], i: int) -> bool:
+    """An item of a list that a sentence ending in a colon introduces ("You will need:")."""
+    for j in range(i - 1, max(-1, i - 1 - LIST_MAX_ITEMS), -1):
+        above = lines[j]
+        if above.kind in ("good", "near"):
+            return above.text.endswith(":")
+        if above.kind == "chrome" and above.reason not in SOFT_REASONS:
+            return False
+    return False
 
 
 def line_scores(lines: list[Line]) -> list[float]:
@@ -76,7 +89,9 @@ def line_scores(lines: list[Line]) -> list[float]:
             else:
                 scores.append(-CHROME_COST)
         else:
-            scores.append(-SHORT_COST - len(line.text) * SHORT_PER_CHAR)
+            # An item of a list the article introduces ("You will need:") costs nothing.
+            listed = under_list_lead(lines, i)
+            scores.append(0.0 if listed else -SHORT_COST - len(line.text) * SHORT_PER_CHAR)
     return scores
 
 
