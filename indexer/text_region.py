@@ -68,7 +68,10 @@ def under_list_lead(lines: list[Line], i: int) -> bool:
 def line_scores(lines: list[Line]) -> list[float]:
     """Each line's worth as article text: paragraphs gain their length, everything else costs."""
     scores = []
+    lead = -LIST_MAX_ITEMS - 1  # the last line ending in a colon (few pages have one)
     for i, line in enumerate(lines):
+        if line.kind in ("good", "near") and line.text.endswith(":"):
+            lead = i
         if line.kind == "good":
             value = len(line.text) * (1.0 - line.block.link)
             # Teaser lists and comment threads interleave long lines with bylines and times;
@@ -90,7 +93,7 @@ def line_scores(lines: list[Line]) -> list[float]:
                 scores.append(-CHROME_COST)
         else:
             # An item of a list the article introduces ("You will need:") costs nothing.
-            listed = under_list_lead(lines, i)
+            listed = i - lead <= LIST_MAX_ITEMS and under_list_lead(lines, i)
             scores.append(0.0 if listed else -SHORT_COST - len(line.text) * SHORT_PER_CHAR)
     return scores
 
