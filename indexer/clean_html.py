@@ -47,11 +47,12 @@ WRAPPER_SHARE = 0.8
 # The article's container (mark_container): the smallest element holding this share of the
 # page's prose, on a page with at least CONTAINER_MIN characters of it whose marked body (if
 # any) holds less than MARKED_SHARE of it (a teaser or widget named "post-content"). Prose
-# is paragraphs of PROSE_CHARS or more that end a sentence, at most PROSE_LINKS in links.
+# is paragraphs of PROSE_CHARS or more that end a sentence, at most PROSE_LINKS in links
+# (50, not 80: short forum posts are prose too; round 9).
 CONTAINER_SHARE = 0.8
 CONTAINER_MIN = 500
 MARKED_SHARE = 0.3
-PROSE_CHARS = 80
+PROSE_CHARS = 50
 PROSE_LINKS = 0.3
 _PROSE_END = frozenset(".!?:;\"'”’»)")
 # A container named as navigation whose text is at least NAMED_PROSE prose, with at most

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from indexer.document import Removed
 from indexer.lang import WORD, language
 from indexer.line_patterns import LABEL_REASONS, label_reason
-from indexer.line_rules import SOFT_REASONS, classify, kind_as_first_copy
+from indexer.line_rules import classify, kind_as_first_copy
 from indexer.stopwords import english
 from indexer.text_head import find_title, mark_datelines, strip_timestamp, take_dateline
 from indexer.text_lines import (
@@ -23,7 +23,7 @@ from indexer.text_lines import (
     normalise_key,
     stopwords_for,
 )
-from indexer.text_region import find_region
+from indexer.text_region import find_region, under_list_lead
 
 __all__ = ["Block", "Result", "clean_blocks", "label_reason", "normalise_key", "reflow"]
 
@@ -32,8 +32,9 @@ MENU_SHARE = 0.3
 # A short line heads a paragraph that follows with at most this many lines between (a
 # product name over its spec lines, a heading over a picture credit).
 SUBHEAD_GAP = 2
-# A sentence ending in a colon introduces up to this many short lines: a list of the article.
-LIST_MAX_ITEMS = 12
+# A marked heading (<h2>...) of at most this many words that heads a paragraph in the article is
+# a sub-heading even when printed before ("Pros", "Features" per product in a review).
+HEAD_WORDS = 8
 _DIGIT = re.compile(r"\d")
 _LAST_SENTENCE = re.compile(r"[.!?][\"'”’»)\]]?\s+(?=[^.!?]*$)")
 # Reasons that show the text came from a web page with its chrome around the article.
@@ -83,16 +84,22 @@ def _outside_reason(line: Line, i: int, region: _Region, related: bool) -> str:
 
 def _revived_kind(lines: list[Line], i: int, region: _Region, gone: dict[str, str]) -> str:
     """The kind of a later copy that is text after all ("" if not): in the article, heading
-    a paragraph, its first copy gone with the menu above the article (a table of contents)."""
+    a paragraph, its first copy gone with the menu above the article (a table of contents)
+    or the line a marked heading (each product's "Pros" in a review)."""
     line = lines[i]
     if (
         line.copy_ctx is None
-        or gone.get(line.key) not in _MENU_ABOVE
+        or not (gone.get(line.key) in _MENU_ABOVE or _repeated_heading(line))
         or not _in_region(line, i, region)
         or not _heads_paragraph(lines, i)
     ):
         return ""
     return kind_as_first_copy(line, line.copy_ctx)
+
+
+def _repeated_heading(line: Line) -> bool:
+    """A short line the page marks as a heading (only HTML pages mark them)."""
+    return line.block.heading and len(line.words) <= HEAD_WORDS
 
 
 def _heads_paragraph(lines: list[Line], i: int) -> bool:
@@ -245,20 +252,9 @@ def _keep_short(lines: list[Line], i: int, end: int) -> bool:
         return False
     if line.block.heading:
         return True
-    if _under_list_lead(lines, i):
+    if under_list_lead(lines, i):
         return True
     return any(lines[j].kind == "good" for j in range(i + 1, min(end, i + SUBHEAD_GAP + 2)))
-
-
-def _under_list_lead(lines: list[Line], i: int) -> bool:
-    """An item of a list that a sentence ending in a colon introduces ("You will need:")."""
-    for j in range(i - 1, max(-1, i - 1 - LIST_MAX_ITEMS), -1):
-        above = lines[j]
-        if above.kind in ("good", "near"):
-            return above.text.endswith(":")
-        if above.kind == "chrome" and above.reason not in SOFT_REASONS:
-            return False
-    return False
 
 
 def _trailing_foreign(text: str, doc_lang: str | None) -> int | None:

@@ -30,6 +30,8 @@ ISOLATED = 0.5
 # SECOND_RUN_MIN characters' worth): a thread's further posts are runs of their own.
 SECOND_RUN = 0.3
 SECOND_RUN_MIN = 400
+# A sentence ending in a colon introduces up to this many short lines: a list of the article.
+LIST_MAX_ITEMS = 12
 # Labels that usually end an article: crossing one costs as much as a short paragraph.
 WALL_COST = 400
 WALLS = frozenset(
@@ -52,10 +54,24 @@ def _has_text_neighbour(lines: list[Line], i: int, step: int) -> bool:
     return 0 <= j < len(lines) and lines[j].kind in ("good", "near")
 
 
+def under_list_lead(lines: list[Line], i: int) -> bool:
+    """An item of a list that a sentence ending in a colon introduces ("You will need:")."""
+    for j in range(i - 1, max(-1, i - 1 - LIST_MAX_ITEMS), -1):
+        above = lines[j]
+        if above.kind in ("good", "near"):
+            return above.text.endswith(":")
+        if above.kind == "chrome" and above.reason not in SOFT_REASONS:
+            return False
+    return False
+
+
 def line_scores(lines: list[Line]) -> list[float]:
     """Each line's worth as article text: paragraphs gain their length, everything else costs."""
     scores = []
+    lead = -LIST_MAX_ITEMS - 1  # the last line ending in a colon (few pages have one)
     for i, line in enumerate(lines):
+        if line.kind in ("good", "near") and line.text.endswith(":"):
+            lead = i
         if line.kind == "good":
             value = len(line.text) * (1.0 - line.block.link)
             # Teaser lists and comment threads interleave long lines with bylines and times;
@@ -76,7 +92,9 @@ def line_scores(lines: list[Line]) -> list[float]:
             else:
                 scores.append(-CHROME_COST)
         else:
-            scores.append(-SHORT_COST - len(line.text) * SHORT_PER_CHAR)
+            # An item of a list the article introduces ("You will need:") costs nothing.
+            listed = i - lead <= LIST_MAX_ITEMS and under_list_lead(lines, i)
+            scores.append(0.0 if listed else -SHORT_COST - len(line.text) * SHORT_PER_CHAR)
     return scores
 
 

@@ -87,6 +87,31 @@ def test_a_list_a_colon_introduces_stays_in_a_text_dump() -> None:
     assert "CategoryName - custom logger category for filtering" in lines
 
 
+def test_a_checklist_under_a_colon_line_keeps_the_article_whole_in_a_text_dump() -> None:
+    # A renovation cost guide (text dump): each colon line introduces short cost lines; they
+    # cost the article's run so much that it started halfway down the page.
+    path = require_shared("wcxb-dev", "text", "4070.txt")
+    lines = clean_bytes(path.read_bytes(), "4070.txt").text.split("\n")
+    # Both gone before.
+    assert "Minor remodels: $15,000 – $50,000" in lines
+    assert "1.Kitchen Renovation Costs" in lines
+
+
+def _product(n: int) -> str:
+    return (
+        f"<h2>Widget {n}</h2><p>Widget {n} does the job well, and its battery lasts through a "
+        f"long day of use at home.</p><h3>Pros</h3><p>Widget {n} is light, quiet and cheap "
+        "to run, and the maker answers questions within a day.</p>"
+    )
+
+
+def test_a_repeated_heading_over_a_paragraph_stays() -> None:
+    # Reviews give every product the same "Pros" / "Features" headings: later copies went as
+    # repeats of the first.
+    html = f"<html><body><article>{_product(1)}{_product(2)}</article></body></html>"
+    assert clean_bytes(html.encode(), "x.html").text.split("\n").count("Pros") == 2
+
+
 def _paragraphs(n: int) -> str:
     return "<p>A sentence of the story that is long enough to count as article text.</p>" * n
 
