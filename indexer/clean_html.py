@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
@@ -730,10 +731,7 @@ def prose_named_chrome(blocks: list[Block], named: list[tuple[int, int]]) -> Non
     with few links is text: menus are links (Boilerpipe's link-density test on the element)."""
     for start, end in named:
         inside = blocks[start:end]
-        chars = sum(len(b.text) for b in inside)
-        links = sum(b.link * len(b.text) for b in inside)
-        prose = sum(_prose(b, chrome=True) for b in inside)
-        if chars and links <= NAMED_LINKS * chars and prose >= NAMED_PROSE * chars:
+        if _is_prose(inside):
             reason = inside[0].boiler
             for block in inside:
                 if block.boiler == reason:
@@ -745,11 +743,11 @@ def mark_container(blocks: list[Block], spans: list[tuple[int, int]]) -> None:
     smallest element holding CONTAINER_SHARE of the page's prose is the article's container:
     its blocks are article text (readability and Boilerpipe pick the node that holds the
     paragraphs; its short lines and lists go with it)."""
-    prefix = [0]
-    for block in blocks:
-        prefix.append(prefix[-1] + _prose(block))
+    prose = [_prose(block) for block in blocks]
+    prefix = [0, *accumulate(prose)]
     total = prefix[-1]
-    if total < CONTAINER_MIN or sum(_prose(b) for b in blocks if b.main) >= MARKED_SHARE * total:
+    marked = sum(p for p, block in zip(prose, blocks, strict=True) if block.main)
+    if total < CONTAINER_MIN or marked >= MARKED_SHARE * total:
         return
     best: tuple[int, int] | None = None
     for start, end in spans:

@@ -36,9 +36,6 @@ THRESHOLD = 0.5
 STORIES_FILE = "stories.npz"
 _SEED = 1
 _WORD = re.compile(r"\w+")
-# affine32: uint32 hash values, half the space of the 64-bit schemes.
-_SCHEME = "affine32"
-
 
 # MinHash as datasketch 2's "affine32" scheme computes it (MinHash(num_perm=NUM_PERM,
 # seed=_SEED, hashfunc=zlib.crc32, scheme="affine32")), bit for bit (tests compare both):
@@ -47,7 +44,6 @@ _SCHEME = "affine32"
 # imports, ~55 MiB in every process that signs a text (each build worker, and the parent of
 # every incremental build); these few lines need numpy alone.
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
-_EMPTY = np.uint32(0xFFFFFFFF)
 
 
 @cache
@@ -86,7 +82,9 @@ def signature(text: str) -> np.ndarray:
         return np.zeros(NUM_PERM, dtype=np.uint32)
     a, b = _permutations()
     hv = _fmix32(np.array([zlib.crc32(s) for s in found], dtype=np.uint32).reshape(-1, 1))
-    return np.minimum(_EMPTY, (hv * a + b).min(axis=0))
+    # uint32 arithmetic wraps, so this is already mod 2**32 (datasketch's clamp to the
+    # largest hash is a no-op for 32-bit values).
+    return (hv * a + b).min(axis=0)
 
 
 # Nodes of Gauss-Legendre quadrature: exact for polynomials of degree below 2·_NODES, and

@@ -62,12 +62,18 @@ _TERMS_MAX = 32
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+def _segment_key(leaf) -> str:
+    """What names a segment's term lists in the caches: its id (a reader of an index being
+    written has no segment yet: the reader object itself)."""
+    segment = leaf.segment()
+    return segment.segment_id() if segment is not None else str(id(leaf))
+
+
 def _segment_terms(leaf, name: str) -> _Terms:
     """The segment's terms of `name` by length (a word n edits away differs in length by at
     most n, so a scan reads a few lengths, not the whole vocabulary), as a set, and with
     their document frequencies (4 bytes a term)."""
-    segment = leaf.segment()
-    key = (segment.segment_id(), name) if segment is not None else (str(id(leaf)), name)
+    key = (_segment_key(leaf), name)
     terms = _TERMS.get(key)
     if terms is None:
         by_length: dict[int, list[str]] = {}
@@ -179,10 +185,7 @@ def _popular_words(reader) -> _Popular:
     """The generation's _Popular, made once from the segments' term lists (did-you-mean reads
     them anyway); ~6,000 of Reuters' 55,000 words."""
     leaves = reader.leaf_readers()
-    key = tuple(
-        str(id(leaf)) if leaf.segment() is None else leaf.segment().segment_id()
-        for leaf, _ in leaves
-    )
+    key = tuple(_segment_key(leaf) for leaf, _ in leaves)
     found = _POPULAR.get(key)
     if found is not None:
         return found
