@@ -36,11 +36,15 @@ def search_answered(status: int, body: bytes) -> bool:
     return "hits" in data and data.get("_shards", {}).get("failed", 0) == 0
 
 
+def search_requests(index: str, bodies: list[dict]) -> list[Request]:
+    """Each body as a POST to <index>/_search."""
+    path = f"/{urllib.parse.quote(index, safe='')}/_search"
+    return [Request("POST", path, json.dumps(body).encode()) for body in bodies]
+
+
 def bare_load(url: str, index: str, bodies: list[dict], clients: int, seconds: float) -> dict:
     """The bodies POSTed to <index>/_search on the node at `url` (see http_load)."""
-    path = f"/{urllib.parse.quote(index, safe='')}/_search"
-    requests = [Request("POST", path, json.dumps(body).encode()) for body in bodies]
-    return http_load(url, requests, clients, seconds, search_answered)
+    return http_load(url, search_requests(index, bodies), clients, seconds, search_answered)
 
 
 def main(argv: list[str] | None = None) -> int:

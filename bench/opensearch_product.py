@@ -41,7 +41,6 @@ import time
 import urllib.parse
 from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import quote
 
 import psutil
 
@@ -51,9 +50,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from http_load import Request, percentiles  # noqa: E402
-from opensearch_bench import bare_load  # noqa: E402
+from opensearch_bench import bare_load, search_requests  # noqa: E402
 from perf import (  # noqa: E402
     DATA,
+    api_requests,
     free_port,
     load_stories,
     load_test,
@@ -217,7 +217,7 @@ def round_trips(port: int, url: str, queries: list[str]) -> dict:
     """HTTP requests the node answers per query through the server on `port`, one query at
     a time (after one unmeasured pass, so every worker is warm)."""
     server = HTTPConnection("127.0.0.1", port, timeout=60)
-    paths = ["/api/search?q=" + urllib.parse.quote(q) for q in queries]
+    paths = [request.path for request in api_requests(queries)]
     for path in paths:
         server.request("GET", path)
         server.getresponse().read()
@@ -241,14 +241,10 @@ def per_query(servers: dict, url: str, queries, bodies, passes: int) -> dict:
     """Each query's median latency per side over `passes` sends, one client, the sides'
     order rotating query by query; the p50/p99 over the queries of those medians."""
     requests = {
-        name: (
-            f"http://127.0.0.1:{port}",
-            [Request("GET", "/api/search?q=" + quote(q)) for q in queries],
-        )
+        name: (f"http://127.0.0.1:{port}", api_requests(queries))
         for name, (port, _) in servers.items()
     }
-    path = f"/{quote(ALIAS, safe='')}/_search"
-    requests["bare"] = (url, [Request("POST", path, json.dumps(b).encode()) for b in bodies])
+    requests["bare"] = (url, search_requests(ALIAS, bodies))
     conns = {name: connect(u) for name, (u, _) in requests.items()}
     samples = {name: [[] for _ in queries] for name in requests}
     names = list(requests)

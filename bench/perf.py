@@ -255,9 +255,14 @@ def wait_http(port: int, proc: subprocess.Popen, log: Path, timeout: float = 120
     raise RuntimeError(f"server on port {port} did not come up")
 
 
+def api_requests(queries: list[str], extra: str = "") -> list[Request]:
+    """Each query as the product's /api/search request (`extra`: more of the query string)."""
+    return [Request("GET", "/api/search?q=" + urllib.parse.quote(q) + extra) for q in queries]
+
+
 def load_test(port: int, queries: list[str], clients: int, seconds: float, extra="") -> dict:
     """`clients` keep-alive connections, each cycling through the queries for `seconds`."""
-    requests = [Request("GET", "/api/search?q=" + urllib.parse.quote(q) + extra) for q in queries]
+    requests = api_requests(queries, extra)
     return http_load(f"http://127.0.0.1:{port}", requests, clients, seconds, _json_answer)
 
 
